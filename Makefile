@@ -1,0 +1,43 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+.DEFAULT_GOAL := help
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help run test lint format check-chromium bench
+
+help:
+	@echo "make run   - set up and serve the app at http://127.0.0.1:8000/"
+	@echo "make test  - set up, then lint and run the whole test suite"
+
+$(PY):
+	@python=$$(bin/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	@echo "Installing dependencies into $(VENV) ..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@DJANGO_DEBUG=1 $(PY) manage.py migrate --verbosity 0
+	@DJANGO_DEBUG=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+check-chromium:
+	@bin/ensure-chromium
+
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check --quiet .
+	@$(VENV)/bin/ruff format --check --quiet .
+
+test: $(STAMP) lint check-chromium
+	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run --verbosity 0
+	@$(PY) -m pytest -q
+
+format: $(STAMP)
+	@$(VENV)/bin/ruff format .
+	@$(VENV)/bin/ruff check --fix .

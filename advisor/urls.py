@@ -1,13 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from advisor import views
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("advisor.wizard.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    path("accounts/", include("advisor.orgs.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("orgs/", include("advisor.orgs.urls")),
+    path("", include("advisor.reports.urls")),
+    path("api/v1/", include("advisor.api.urls")),
     path("admin/", admin.site.urls),
 ]

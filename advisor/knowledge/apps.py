@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class KnowledgeConfig(AppConfig):
     name = "advisor.knowledge"
     label = "knowledge"
+    verbose_name = "Knowledge base"
+
+    def ready(self) -> None:
+        from advisor.knowledge import signals
+
+        signals.connect()

@@ -1,0 +1,424 @@
+"""Move a whole ruleset in and out of the database as one JSON document.
+
+The shipped knowledge base is such a document (``seed/knowledge.json``); the data migration,
+``reset_knowledge`` and ``import_ruleset`` all load documents through ``load_document``.
+Loading validates everything and runs in one transaction: on any error nothing changes.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from advisor import engine
+
+FORMAT = "sourcing-advisor-ruleset"
+FORMAT_VERSION = 1
+SEED_PATH = Path(__file__).resolve().parent / "seed" / "knowledge.json"
+SECTIONS = ("questions", "approaches", "dimensions", "rules", "presets", "access_paths")
+
+
+class RulesetImportError(Exception):
+    """The document cannot be loaded; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def read_seed() -> dict[str, Any]:
+    return json.loads(SEED_PATH.read_text(encoding="utf-8"))
+
+
+def load_seed(apps: Any = global_apps) -> None:
+    """Replace the knowledge base with the shipped defaults."""
+    load_document(read_seed(), apps=apps)
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def export_document(apps: Any = global_apps) -> dict[str, Any]:
+    m = _models(apps)
+    questions = []
+    for q in m.Question.objects.order_by("order", "key").prefetch_related(
+        "options", "show_if_options"
+    ):
+        item: dict[str, Any] = {
+            "key": q.key,
+            "prompt": q.prompt,
+            "help_text": q.help_text,
+            "kind": q.kind,
+        }
+        if q.kind == "number":
+            item.update(min_value=q.min_value, max_value=q.max_value, unit=q.unit)
+        if q.show_if_question_id:
+            item["show_if"] = {
+                "question": m.Question.objects.get(pk=q.show_if_question_id).key,
+                "options": [o.key for o in q.show_if_options.order_by("order", "key")],
+            }
+        item["options"] = [
+            {"key": o.key, "label": o.label, "help_text": o.help_text}
+            for o in q.options.order_by("order", "key")
+        ]
+        questions.append(item)
+    state = m.RulesetState.objects.first()
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "settings": {"close_call_margin": _number(state.close_call_margin) if state else 5},
+        "questions": questions,
+        "approaches": [
+            {
+                "key": a.key,
+                "label": a.label,
+                "summary": a.summary,
+                "description": a.description,
+                "strengths": _split(a.strengths),
+                "risks": _split(a.risks),
+            }
+            for a in m.Approach.objects.order_by("order", "key")
+        ],
+        "dimensions": [
+            {
+                "key": d.key,
+                "label": d.label,
+                "description": d.description,
+                "closed_view": d.closed_view,
+                "open_view": d.open_view,
+                "ratings": {
+                    r.approach.key: r.score
+                    for r in d.ratings.select_related("approach").order_by("approach__order")
+                },
+            }
+            for d in m.Dimension.objects.order_by("order", "key")
+        ],
+        "rules": [
+            {
+                "name": r.name,
+                "effect": r.effect,
+                "approach": r.approach.key if r.approach_id else None,
+                "points": _number(r.points),
+                "rationale": r.rationale,
+                "source": r.source,
+                "enabled": r.enabled,
+                "conditions": [
+                    _condition(c) for c in r.conditions.select_related("question", "option")
+                ],
+            }
+            for r in m.Rule.objects.select_related("approach").order_by("order", "id")
+        ],
+        "presets": [
+            {
+                "slug": p.slug,
+                "label": p.label,
+                "description": p.description,
+                "expected": p.expected.key if p.expected_id else None,
+                "answers": p.answers,
+            }
+            for p in m.Preset.objects.select_related("expected").order_by("order", "slug")
+        ],
+        "access_paths": [
+            {
+                "approach": p.approach.key,
+                "kind": p.kind,
+                "title": p.title,
+                "description": p.description,
+                "steps": _split(p.steps),
+                "commands": _split(p.commands),
+            }
+            for p in m.AccessPath.objects.select_related("approach").order_by(
+                "approach__order", "order", "id"
+            )
+        ],
+    }
+
+
+def _condition(c: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"question": c.question.key, "operator": c.operator}
+    if c.option_id:
+        data["option"] = c.option.key
+    else:
+        data["threshold"] = c.threshold
+    return data
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+def load_document(document: Any, apps: Any = global_apps) -> None:
+    """Validate ``document`` and replace the knowledge base with it, or change nothing."""
+    problems = check_document(document)
+    if problems:
+        raise RulesetImportError(problems)
+    from advisor.knowledge.signals import versioning_suspended
+
+    with transaction.atomic(), versioning_suspended():
+        _replace(document, _models(apps))
+
+
+def check_document(document: Any) -> list[str]:
+    """Every structural and logical problem in ``document`` (empty when it can be loaded)."""
+    if not isinstance(document, dict):
+        return ["The document must be a JSON object."]
+    problems: list[str] = []
+    if document.get("format") != FORMAT:
+        problems.append(f"'format' must be {FORMAT!r}.")
+    if document.get("format_version") != FORMAT_VERSION:
+        problems.append(f"'format_version' must be {FORMAT_VERSION}.")
+    for section in SECTIONS:
+        value = document.get(section)
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            problems.append(f"'{section}' must be a list of objects.")
+    if problems:
+        return problems
+    try:
+        ruleset = _engine_ruleset(document)
+    except engine.RulesetError as error:
+        return [f"Rules: {problem}" for problem in error.problems]
+    except (KeyError, TypeError, ValueError, InvalidOperation) as error:
+        return [f"Malformed entry: {error!r}"]
+    approach_keys = {a["key"] for a in document["approaches"]}
+    for dimension in document["dimensions"]:
+        missing = approach_keys - set(dimension.get("ratings", {}))
+        if missing:
+            problems.append(
+                f"Dimension {dimension.get('key')!r} lacks ratings for {sorted(missing)}"
+            )
+    for preset in document["presets"]:
+        errors = engine.validate_answers(ruleset, preset.get("answers", {}))
+        for field, messages in errors.items():
+            problems.extend(f"Preset {preset.get('slug')!r}, {field}: {m}" for m in messages)
+        if preset.get("expected") not in approach_keys | {None}:
+            problems.append(
+                f"Preset {preset.get('slug')!r}: unknown approach {preset['expected']!r}"
+            )
+    for path in document["access_paths"]:
+        if path.get("approach") not in approach_keys:
+            problems.append(f"Access path {path.get('title')!r}: unknown approach")
+    return problems
+
+
+def _engine_ruleset(document: dict[str, Any]) -> engine.Ruleset:
+    """Build the engine snapshot from the document: this checks every rule's logic."""
+    return engine.Ruleset(
+        version=0,
+        questions=tuple(
+            engine.Question(
+                key=q["key"],
+                prompt=q["prompt"],
+                kind=q["kind"],
+                options=tuple(engine.Option(o["key"], o["label"]) for o in q.get("options", [])),
+                min_value=q.get("min_value"),
+                max_value=q.get("max_value"),
+                show_if_question=(q.get("show_if") or {}).get("question"),
+                show_if_options=frozenset((q.get("show_if") or {}).get("options", [])),
+            )
+            for q in document["questions"]
+        ),
+        approaches=tuple(engine.Approach(a["key"], a["label"]) for a in document["approaches"]),
+        rules=tuple(
+            engine.Rule(
+                id=index,
+                effect=r["effect"],
+                conditions=tuple(
+                    engine.Condition(
+                        question=c["question"],
+                        operator=c["operator"],
+                        option=c.get("option"),
+                        value=c.get("threshold"),
+                    )
+                    for c in r["conditions"]
+                ),
+                rationale=r["rationale"],
+                approach=r.get("approach"),
+                points=float(Decimal(str(r.get("points", 0)))),
+            )
+            for index, r in enumerate(document["rules"], start=1)
+        ),
+        dimensions=tuple(
+            engine.Dimension(d["key"], d["label"], d["ratings"]) for d in document["dimensions"]
+        ),
+        close_call_margin=float(document.get("settings", {}).get("close_call_margin", 5)),
+    )
+
+
+def _replace(document: dict[str, Any], m: Any) -> None:
+    for model in (
+        m.Preset,
+        m.AccessPath,
+        m.RuleCondition,
+        m.Rule,
+        m.DimensionRating,
+        m.Dimension,
+        m.Option,
+        m.Question,
+        m.Approach,
+    ):
+        model.objects.all().delete()
+
+    problems: list[str] = []
+
+    def save(instance: Any, label: str) -> Any:
+        try:
+            instance.full_clean(validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                problems.extend(f"{label}, {field}: {message}" for message in messages)
+            raise RulesetImportError(problems) from error
+        instance.save()
+        return instance
+
+    approaches = {}
+    for order, a in enumerate(document["approaches"]):
+        approaches[a["key"]] = save(
+            m.Approach(
+                key=a["key"],
+                label=a["label"],
+                summary=a.get("summary", ""),
+                description=a.get("description", ""),
+                strengths="\n".join(a.get("strengths", [])),
+                risks="\n".join(a.get("risks", [])),
+                order=order * 10,
+            ),
+            f"Approach {a['key']!r}",
+        )
+    questions: dict[str, Any] = {}
+    options: dict[tuple[str, str], Any] = {}
+    for order, q in enumerate(document["questions"]):
+        show_if = q.get("show_if") or {}
+        question = save(
+            m.Question(
+                key=q["key"],
+                prompt=q["prompt"],
+                help_text=q.get("help_text", ""),
+                kind=q["kind"],
+                order=(order + 1) * 10,
+                min_value=q.get("min_value"),
+                max_value=q.get("max_value"),
+                unit=q.get("unit", ""),
+                show_if_question=questions.get(show_if.get("question")),
+            ),
+            f"Question {q['key']!r}",
+        )
+        questions[q["key"]] = question
+        for o_order, o in enumerate(q.get("options", [])):
+            options[q["key"], o["key"]] = save(
+                m.Option(
+                    question=question,
+                    key=o["key"],
+                    label=o["label"],
+                    help_text=o.get("help_text", ""),
+                    order=o_order * 10,
+                ),
+                f"Question {q['key']!r}, option {o['key']!r}",
+            )
+        if show_if.get("options"):
+            question.show_if_options.set(
+                [options[show_if["question"], key] for key in show_if["options"]]
+            )
+    for order, d in enumerate(document["dimensions"]):
+        dimension = save(
+            m.Dimension(
+                key=d["key"],
+                label=d["label"],
+                description=d.get("description", ""),
+                closed_view=d.get("closed_view", ""),
+                open_view=d.get("open_view", ""),
+                order=order * 10,
+            ),
+            f"Dimension {d['key']!r}",
+        )
+        m.DimensionRating.objects.bulk_create(
+            m.DimensionRating(dimension=dimension, approach=approaches[key], score=score)
+            for key, score in d["ratings"].items()
+        )
+    for order, r in enumerate(document["rules"]):
+        rule = save(
+            m.Rule(
+                name=r.get("name") or r["rationale"][:120],
+                effect=r["effect"],
+                approach=approaches.get(r.get("approach")),
+                points=Decimal(str(r.get("points", 0))),
+                rationale=r["rationale"],
+                source=r.get("source", ""),
+                enabled=r.get("enabled", True),
+                order=order * 10,
+            ),
+            f"Rule {order + 1}",
+        )
+        m.RuleCondition.objects.bulk_create(
+            m.RuleCondition(
+                rule=rule,
+                question=questions[c["question"]],
+                operator=c["operator"],
+                option=options.get((c["question"], c.get("option"))),
+                threshold=c.get("threshold"),
+            )
+            for c in r["conditions"]
+        )
+    for order, p in enumerate(document["presets"]):
+        save(
+            m.Preset(
+                slug=p["slug"],
+                label=p["label"],
+                description=p.get("description", ""),
+                expected=approaches.get(p.get("expected")),
+                answers=p.get("answers", {}),
+                order=order * 10,
+            ),
+            f"Preset {p['slug']!r}",
+        )
+    for order, p in enumerate(document["access_paths"]):
+        save(
+            m.AccessPath(
+                approach=approaches[p["approach"]],
+                kind=p["kind"],
+                title=p["title"],
+                description=p.get("description", ""),
+                steps="\n".join(p.get("steps", [])),
+                commands="\n".join(p.get("commands", [])),
+                order=order * 10,
+            ),
+            f"Access path {p['title']!r}",
+        )
+    state, _ = m.RulesetState.objects.get_or_create(pk=1)
+    margin = Decimal(str(document.get("settings", {}).get("close_call_margin", 5)))
+    m.RulesetState.objects.filter(pk=state.pk).update(
+        version=state.version + 1, close_call_margin=margin
+    )
+
+
+def _models(apps: Any) -> Any:
+    class Models:
+        pass
+
+    bundle = Models()
+    for name in (
+        "RulesetState",
+        "Question",
+        "Option",
+        "Approach",
+        "Dimension",
+        "DimensionRating",
+        "Rule",
+        "RuleCondition",
+        "Preset",
+        "AccessPath",
+    ):
+        setattr(bundle, name, apps.get_model("knowledge", name))
+    return bundle
+
+
+def _split(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -1,0 +1,384 @@
+"""The decision knowledge that domain experts edit in the admin.
+
+Every change to these rows bumps ``RulesetState.version`` (see ``signals.py``), so cached
+snapshots and saved reports can tell which knowledge produced a result.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F
+
+KEY_HELP = "A short identifier (lowercase letters, digits, _ or -) used by the API and reports."
+
+
+class RulesetState(models.Model):
+    """The single row that versions the knowledge base and holds its global settings."""
+
+    version = models.PositiveBigIntegerField(default=1, editable=False)
+    close_call_margin = models.DecimalField(
+        "close-call margin",
+        max_digits=6,
+        decimal_places=2,
+        default=5,
+        validators=[MinValueValidator(0)],
+        help_text="When the top two approaches are within this many points, the result "
+        "says it is a close call.",
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "ruleset settings"
+        verbose_name_plural = "ruleset settings"
+
+    def __str__(self) -> str:
+        return f"Ruleset version {self.version}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Never write back an in-memory version: bump() owns that column.
+        if not self._state.adding and "update_fields" not in kwargs:
+            kwargs["update_fields"] = ["close_call_margin", "changed_at"]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def bump(cls) -> None:
+        """Mark the knowledge as changed: every worker reloads it on its next request."""
+        if not cls.objects.update(version=F("version") + 1):
+            cls.objects.create(pk=1, version=2)
+
+    @classmethod
+    def current(cls) -> tuple[int, float]:
+        """(version, close-call margin) in one query; (0, 5.0) before the first migration."""
+        row = cls.objects.values_list("version", "close_call_margin").first()
+        return (row[0], float(row[1])) if row else (0, 5.0)
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        CHOICE = "choice", "Single choice"
+        NUMBER = "number", "Whole number"
+
+    key = models.SlugField(max_length=50, unique=True, help_text=KEY_HELP)
+    prompt = models.CharField(max_length=200, help_text="The question as the user reads it.")
+    help_text = models.TextField(
+        "why we ask",
+        blank=True,
+        help_text="Shown under the question: why it matters for the recommendation.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHOICE)
+    order = models.PositiveIntegerField(default=0, help_text="Questions are asked in this order.")
+    min_value = models.BigIntegerField(
+        null=True, blank=True, help_text="Whole-number questions only: the smallest answer."
+    )
+    max_value = models.BigIntegerField(
+        null=True, blank=True, help_text="Whole-number questions only: the largest answer."
+    )
+    unit = models.CharField(
+        max_length=40, blank=True, help_text="Whole-number questions: e.g. 'requests per day'."
+    )
+    show_if_question = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="only ask when",
+        help_text="Ask this question only when an earlier question got one of the answers below.",
+    )
+    show_if_options = models.ManyToManyField(
+        "Option",
+        blank=True,
+        related_name="+",
+        verbose_name="has one of these answers",
+    )
+
+    class Meta:
+        ordering = ["order", "key"]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.kind == self.Kind.NUMBER:
+            if self.min_value is None or self.max_value is None:
+                errors["max_value"] = "A whole-number question needs a smallest and largest answer."
+            elif self.min_value > self.max_value:
+                errors["max_value"] = "The largest answer must not be below the smallest."
+        elif self.min_value is not None or self.max_value is not None:
+            errors["min_value"] = "Only whole-number questions have a smallest/largest answer."
+        if self.show_if_question_id is not None:
+            if self.pk and self.show_if_question_id == self.pk:
+                errors["show_if_question"] = "A question cannot depend on itself."
+            elif self.show_if_question.order >= self.order:
+                errors["show_if_question"] = (
+                    "It must depend on an earlier question (one with a lower order)."
+                )
+            elif self.show_if_question.kind != self.Kind.CHOICE:
+                errors["show_if_question"] = "It can only depend on a single-choice question."
+        if errors:
+            raise ValidationError(errors)
+
+
+class Option(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="options")
+    key = models.SlugField(max_length=50, help_text=KEY_HELP)
+    label = models.CharField(max_length=200)
+    help_text = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["question__order", "order", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "key"], name="unique_option_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key} = {self.label}"
+
+
+class Approach(models.Model):
+    key = models.SlugField(max_length=50, unique=True, help_text=KEY_HELP)
+    label = models.CharField(max_length=100)
+    summary = models.CharField(max_length=250, help_text="One line, shown in rankings.")
+    description = models.TextField(blank=True)
+    strengths = models.TextField(blank=True, help_text="One per line.")
+    risks = models.TextField(blank=True, help_text="One per line.")
+    order = models.PositiveIntegerField(
+        default=0, help_text="Display order, and the tie-break when two scores are equal."
+    )
+
+    class Meta:
+        ordering = ["order", "key"]
+        verbose_name_plural = "approaches"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Dimension(models.Model):
+    key = models.SlugField(max_length=50, unique=True, help_text=KEY_HELP)
+    label = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    closed_view = models.CharField(
+        "closed models",
+        max_length=200,
+        help_text="What this dimension looks like for closed models.",
+    )
+    open_view = models.CharField(
+        "open models", max_length=200, help_text="What it looks like for open-weight models."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "key"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class DimensionRating(models.Model):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="ratings")
+    approach = models.ForeignKey(Approach, on_delete=models.CASCADE, related_name="ratings")
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (weak) to 5 (strong).",
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["dimension__order", "approach__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "approach"], name="unique_rating"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.label}: {self.approach.label} = {self.score}"
+
+
+class Rule(models.Model):
+    class Effect(models.TextChoices):
+        POINTS = "points", "Add or remove points"
+        EXCLUDE = "exclude", "Exclude the approach"
+        REQUIRE = "require", "Require the approach (exclude all others)"
+        CAVEAT = "caveat", "Show a caveat"
+
+    name = models.CharField(max_length=120, help_text="For editors: what this rule is about.")
+    effect = models.CharField(max_length=10, choices=Effect.choices, default=Effect.POINTS)
+    approach = models.ForeignKey(
+        Approach,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rules",
+        help_text="The approach this rule scores, excludes or requires (optional for caveats).",
+    )
+    points = models.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        default=0,
+        help_text="Points added (negative: removed) when all conditions hold.",
+    )
+    rationale = models.TextField(
+        help_text="The sentence the user sees as the reason, e.g. 'Regulated data should "
+        "stay in your own environment.'"
+    )
+    enabled = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0, help_text="Reasons are listed in this order.")
+    source = models.CharField(
+        max_length=200, blank=True, help_text="Where this rule comes from, e.g. 'Guide, step 1'."
+    )
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.effect == self.Effect.CAVEAT:
+            if self.points:
+                raise ValidationError({"points": "Caveats carry no points."})
+        elif self.approach_id is None:
+            raise ValidationError({"approach": "Choose the approach this rule applies to."})
+        elif self.effect != self.Effect.POINTS and self.points:
+            raise ValidationError({"points": "Only 'add or remove points' rules carry points."})
+        elif self.effect == self.Effect.POINTS and not self.points:
+            raise ValidationError({"points": "Give the number of points (negative to remove)."})
+
+
+class RuleCondition(models.Model):
+    class Operator(models.TextChoices):
+        IS = "is", "is"
+        IS_NOT = "is_not", "is not"
+        GT = "gt", "is more than"
+        GTE = "gte", "is at least"
+        LT = "lt", "is less than"
+        LTE = "lte", "is at most"
+
+    CHOICE_OPERATORS = frozenset({"is", "is_not"})
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="conditions")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    operator = models.CharField(max_length=6, choices=Operator.choices, default=Operator.IS)
+    option = models.ForeignKey(
+        Option,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For single-choice questions.",
+    )
+    threshold = models.BigIntegerField(
+        null=True, blank=True, help_text="For whole-number questions."
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        target = self.option.label if self.option_id else self.threshold
+        return f"{self.question.key} {self.get_operator_display()} {target}"
+
+    def clean(self) -> None:
+        if self.question_id is None:
+            return
+        question = self.question
+        if question.kind == Question.Kind.CHOICE:
+            if self.operator not in self.CHOICE_OPERATORS:
+                raise ValidationError(
+                    {"operator": "A single-choice question takes 'is' or 'is not'."}
+                )
+            if self.option_id is None:
+                raise ValidationError({"option": "Choose one of the question's answers."})
+            if self.option.question_id != question.pk:
+                raise ValidationError(
+                    {"option": f"'{self.option.label}' is not an answer to '{question.prompt}'."}
+                )
+            if self.threshold is not None:
+                raise ValidationError({"threshold": "Single-choice questions take no number."})
+        else:
+            if self.operator in self.CHOICE_OPERATORS:
+                raise ValidationError(
+                    {"operator": "A whole-number question takes a comparison (more/less than)."}
+                )
+            if self.option_id is not None:
+                raise ValidationError({"option": "Whole-number questions take a number."})
+            if self.threshold is None:
+                raise ValidationError({"threshold": "Give the number to compare with."})
+            low, high = question.min_value, question.max_value
+            if (low is not None and self.threshold < low) or (
+                high is not None and self.threshold > high
+            ):
+                raise ValidationError(
+                    {"threshold": f"The number must be between {low} and {high}."}
+                )
+
+
+class Preset(models.Model):
+    """A use-case situation from the cheat sheet, with its answers prefilled."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+    expected = models.ForeignKey(
+        Approach,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="cheat-sheet recommendation",
+        help_text="What the guide recommends for this situation (shown beside the result).",
+    )
+    answers = models.JSONField(
+        default=dict,
+        help_text='The prefilled answers, e.g. {"data_sensitivity": "sensitive", '
+        '"requests_per_day": 5000}.',
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AccessPath(models.Model):
+    """A concrete way in to an approach, with next steps the result page lists."""
+
+    class Kind(models.TextChoices):
+        CHAT = "chat", "Chat interface"
+        AUTOMATION = "automation", "Automation tool"
+        SDK = "sdk", "Provider SDK"
+        LOCAL = "local", "Local (Ollama)"
+        API_HOST = "api_host", "Third-party API host"
+        CLOUD = "cloud", "Self-host on cloud or on-prem"
+        FINE_TUNE = "fine_tune", "Fine-tune and deploy"
+        ENTERPRISE = "enterprise", "Enterprise agreement"
+        ROUTING = "routing", "Routing layer"
+
+    approach = models.ForeignKey(Approach, on_delete=models.CASCADE, related_name="access_paths")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    title = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    steps = models.TextField(blank=True, help_text="Next steps, one per line.")
+    commands = models.TextField(blank=True, help_text="Commands to copy, one per line.")
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["approach__order", "order", "id"]
+        verbose_name = "access path"
+
+    def __str__(self) -> str:
+        return f"{self.approach.label}: {self.title}"
+
+    @property
+    def step_list(self) -> list[str]:
+        return [line.strip() for line in self.steps.splitlines() if line.strip()]
+
+    @property
+    def command_list(self) -> list[str]:
+        return [line.rstrip() for line in self.commands.splitlines() if line.strip()]

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from advisor import views
+from advisor.wizard import views as wizard_views
 
 urlpatterns = [
+    path("", wizard_views.home, name="home"),
     path("", include("advisor.wizard.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),

@@ -1,6 +1,14 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from advisor.wizard import views
+
+app_name = "wizard"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("wizard/", views.start, name="start"),
+    path("wizard/restart/", views.restart, name="restart"),
+    path("wizard/step/<slug:key>/", views.question, name="question"),
+    path("wizard/priorities/", views.priorities, name="priorities"),
+    path("wizard/review/", views.review, name="review"),
+    path("wizard/result/", views.result, name="result"),
 ]

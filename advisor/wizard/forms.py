@@ -1,0 +1,73 @@
+"""Forms built from the knowledge base: one per question, one for the priorities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from advisor.engine import DEFAULT_WEIGHT
+from advisor.knowledge.ruleset import DimensionInfo, QuestionInfo
+
+ANSWER = "answer"
+
+
+class AnswerForm(forms.Form):
+    """The answer to one question, validated against that question's options or range."""
+
+    def __init__(self, question: QuestionInfo, *args: Any, **kwargs: Any) -> None:
+        # Ids unique per question: htmx carries attributes across swaps between equal ids.
+        kwargs.setdefault("auto_id", f"id_{question.key}_%s")
+        super().__init__(*args, **kwargs)
+        self.question = question
+        if question.kind == "number":
+            self.fields[ANSWER] = forms.IntegerField(
+                label=question.prompt,
+                min_value=question.min_value,
+                max_value=question.max_value,
+                error_messages={
+                    "required": "Enter a whole number to continue.",
+                    "invalid": "Enter a whole number, such as 500.",
+                },
+            )
+        else:
+            self.fields[ANSWER] = forms.ChoiceField(
+                label=question.prompt,
+                choices=[(option.key, option.label) for option in question.options],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose one of the answers to continue.",
+                    "invalid_choice": "That answer is no longer offered: choose again.",
+                },
+            )
+
+    @property
+    def options(self) -> list[dict[str, Any]]:
+        """The options with their checked state, for the template's radio group."""
+        current = self.data.get(ANSWER) if self.is_bound else self.initial.get(ANSWER)
+        return [
+            {"key": o.key, "label": o.label, "help_text": o.help_text, "checked": o.key == current}
+            for o in self.question.options
+        ]
+
+
+class PrioritiesForm(forms.Form):
+    """How much each comparison dimension matters, 0 (not at all) to 5 (critical)."""
+
+    def __init__(self, dimensions: tuple[DimensionInfo, ...], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dimensions = dimensions
+        for dimension in dimensions:
+            self.fields[dimension.key] = forms.IntegerField(
+                label=dimension.label,
+                min_value=0,
+                max_value=5,
+                initial=DEFAULT_WEIGHT,
+                help_text=dimension.description,
+                error_messages={
+                    "required": "Give a number from 0 to 5.",
+                    "invalid": "Give a whole number from 0 to 5.",
+                    "min_value": "Give a number from 0 to 5.",
+                    "max_value": "Give a number from 0 to 5.",
+                },
+            )

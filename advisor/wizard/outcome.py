@@ -1,0 +1,139 @@
+"""The full result for a set of answers, as plain JSON-able data.
+
+The wizard's result page renders it directly, and a saved report stores it as its immutable
+snapshot: everything a reader needs (the questions as worded, answers, ranking, reasons,
+caveats, comparison, next steps) is copied in, so later edits to the knowledge never change
+a saved report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from advisor import engine
+from advisor.engine.comparison import resolved_weights
+from advisor.engine.results import json_number
+from advisor.knowledge.ruleset import Knowledge
+
+
+def build_outcome(
+    knowledge: Knowledge, answers: Mapping[str, Any], weights: Mapping[str, Any]
+) -> dict[str, Any]:
+    ruleset = knowledge.ruleset
+    recommendation = engine.recommend(ruleset, answers)
+    effective = recommendation.answers
+    questions = {q.key: q for q in knowledge.questions}
+
+    def answer_label(key: str, value: Any) -> str:
+        question = questions[key]
+        if question.kind == "number":
+            unit = f" {question.unit}" if question.unit else ""
+            return f"{value:,}{unit}"
+        return question.option_label(value)
+
+    def approach_label(key: str | None) -> str:
+        approach = knowledge.approach(key)
+        return approach.label if approach else ""
+
+    def approach_summary(key: str) -> str:
+        approach = knowledge.approach(key)
+        return approach.summary if approach else ""
+
+    def reason(r: engine.Reason) -> dict[str, Any]:
+        return {
+            "text": r.text,
+            "points": json_number(r.points),
+            "effect": r.effect,
+            "because": [
+                {"question": questions[key].prompt, "answer": answer_label(key, effective[key])}
+                for key in r.questions
+                if key in effective
+            ],
+        }
+
+    top = knowledge.approach(recommendation.top)
+    runner_up = recommendation.runner_up
+    comparison = engine.compare(ruleset, weights, recommendation.top, runner_up)
+    dimensions = {d.key: d for d in knowledge.dimensions}
+    changes = engine.what_would_change(ruleset, answers)
+    catalogue = knowledge.catalogue
+
+    return {
+        "ruleset_version": knowledge.version,
+        "answers": [
+            {
+                "key": q.key,
+                "question": q.prompt,
+                "value": effective.get(q.key),
+                "answer": answer_label(q.key, effective[q.key]) if q.key in effective else None,
+            }
+            for q in knowledge.questions
+            if q.key in effective or q.key in answers or not q.show_if_question
+        ],
+        "weights": resolved_weights(ruleset, weights),
+        "top": (
+            {
+                "key": top.key,
+                "label": top.label,
+                "summary": top.summary,
+                "description": top.description,
+                "strengths": list(top.strengths),
+                "risks": list(top.risks),
+            }
+            if top
+            else None
+        ),
+        "close_call": recommendation.close_call,
+        "runner_up": {"key": runner_up, "label": approach_label(runner_up)} if runner_up else None,
+        "ranking": [
+            {
+                "approach": ranked.approach,
+                "label": ranked.label,
+                "summary": approach_summary(ranked.approach),
+                "score": json_number(ranked.score),
+                "excluded": ranked.excluded,
+                "reasons": [reason(r) for r in ranked.reasons],
+            }
+            for ranked in recommendation.ranking
+        ],
+        "caveats": [reason(c) for c in recommendation.caveats],
+        "changes": [
+            {
+                "question": questions[change.question].prompt,
+                "answer": answer_label(change.question, change.answer),
+                "new_top": change.new_top,
+                "new_top_label": approach_label(change.new_top),
+            }
+            for change in changes
+        ],
+        "comparison": {
+            "approaches": [
+                {"key": key, "label": approach_label(key)}
+                for key in (recommendation.top, runner_up)
+                if key
+            ],
+            "rows": [
+                {
+                    "label": row.label,
+                    "closed_view": dimensions[row.dimension].closed_view,
+                    "open_view": dimensions[row.dimension].open_view,
+                    "weight": row.weight,
+                    "ratings": [rating for _, rating in row.ratings],
+                    "decisive": row.decisive,
+                }
+                for row in comparison.rows
+            ],
+            "totals": [total for _, total in comparison.totals],
+        },
+        "next_steps": [
+            {
+                "kind": path.kind_label,
+                "title": path.title,
+                "description": path.description,
+                "steps": list(path.steps),
+                "commands": list(path.commands),
+            }
+            for path in catalogue.paths_for(recommendation.top or "")
+        ],
+    }

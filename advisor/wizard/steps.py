@@ -1,0 +1,88 @@
+"""The wizard's steps: one per visible question, then priorities, then a review.
+
+Which questions are visible depends on the answers so far (a question can be shown only for
+certain earlier answers), so the step list is recomputed from the answers on every request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from advisor import engine
+from advisor.knowledge.ruleset import Knowledge, QuestionInfo
+
+PRIORITIES = "priorities"
+REVIEW = "review"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    kind: str  # "question", "priorities" or "review"
+    key: str
+    number: int  # 1-based position among the steps
+    total: int
+    question: QuestionInfo | None = None
+
+    @property
+    def url(self) -> str:
+        if self.kind == "question":
+            return reverse("wizard:question", args=[self.key])
+        return reverse(f"wizard:{self.kind}")
+
+    @property
+    def title(self) -> str:
+        if self.question is not None:
+            return self.question.prompt
+        if self.kind == PRIORITIES:
+            return "What matters most to you?"
+        return "Review your answers"
+
+
+def steps_for(knowledge: Knowledge, answers: Mapping[str, Any]) -> list[Step]:
+    visible = engine.visible_questions(knowledge.ruleset, answers)
+    total = len(visible) + 2
+    steps = [
+        Step("question", q.key, index, total, knowledge.question(q.key))
+        for index, q in enumerate(visible, start=1)
+    ]
+    steps.append(Step(PRIORITIES, PRIORITIES, total - 1, total))
+    steps.append(Step(REVIEW, REVIEW, total, total))
+    return steps
+
+
+def find_step(steps: list[Step], key: str) -> Step | None:
+    return next((step for step in steps if step.key == key), None)
+
+
+def neighbours(steps: list[Step], step: Step) -> tuple[Step | None, Step | None]:
+    index = step.number - 1
+    previous = steps[index - 1] if index > 0 else None
+    following = steps[index + 1] if index + 1 < len(steps) else None
+    return previous, following
+
+
+def first_unanswered(steps: list[Step], answers: Mapping[str, Any]) -> Step:
+    """Where to resume: the first question without an answer, else the review."""
+    for step in steps:
+        if step.kind == "question" and step.key not in answers:
+            return step
+    return steps[-1]
+
+
+def usable_answers(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The saved answers the current knowledge still understands.
+
+    An editor may have removed a question or an option since the answer was saved: such
+    answers are dropped, so the wizard asks again instead of failing.
+    """
+    errors = engine.validate_answers(knowledge.ruleset, answers)
+    return {key: value for key, value in answers.items() if key not in errors and value is not None}
+
+
+def usable_weights(knowledge: Knowledge, weights: Mapping[str, Any]) -> dict[str, int]:
+    errors = engine.validate_weights(knowledge.ruleset, weights)
+    return {key: value for key, value in weights.items() if key not in errors and value is not None}

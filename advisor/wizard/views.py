@@ -1,0 +1,249 @@
+"""The landing page, the wizard's steps and its result.
+
+Each step is one template with partials: htmx requests get the step fragment (plus the
+"leaning" side panel as an out-of-band swap) and a pushed URL; plain requests get the whole
+page, and a successful plain POST redirects, so the wizard works with JavaScript off.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import push_url
+
+from advisor import engine
+from advisor.knowledge.ruleset import Knowledge, current_knowledge
+from advisor.wizard import store
+from advisor.wizard.forms import ANSWER, AnswerForm, PrioritiesForm
+from advisor.wizard.models import WizardSession
+from advisor.wizard.outcome import build_outcome
+from advisor.wizard.steps import (
+    Step,
+    find_step,
+    first_unanswered,
+    neighbours,
+    steps_for,
+    usable_answers,
+    usable_weights,
+)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    knowledge = current_knowledge()
+    return render(
+        request,
+        "home.html",
+        {"presets": knowledge.catalogue.presets, "approaches": knowledge.approaches},
+    )
+
+
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    """Start or resume; `?preset=<slug>` starts prefilled and jumps to the review."""
+    knowledge = current_knowledge()
+    session = store.load(request)
+    slug = request.GET.get("preset")
+    if slug is not None:
+        preset = knowledge.catalogue.preset(slug)
+        if preset is None:
+            return render(
+                request,
+                "wizard/unknown_preset.html",
+                {"presets": knowledge.catalogue.presets},
+                status=404,
+            )
+        answers = usable_answers(knowledge, preset.answers)
+        session = store.save(request, session, answers=answers, weights={}, preset=slug)
+        review = reverse("wizard:review")
+        return store.remember(redirect(review), session)
+    if session is None or not session.answers:
+        steps = steps_for(knowledge, {})
+        return redirect(steps[0].url)
+    answers = usable_answers(knowledge, session.answers)
+    steps = steps_for(knowledge, answers)
+    context = {
+        "resume": first_unanswered(steps, answers),
+        "answered": sum(1 for s in steps if s.kind == "question" and s.key in answers),
+        "questions": sum(1 for s in steps if s.kind == "question"),
+    }
+    return render(request, "wizard/resume.html", context)
+
+
+@require_POST
+def restart(request: HttpRequest) -> HttpResponse:
+    knowledge = current_knowledge()
+    session = store.load(request)
+    if session is not None:
+        store.save(request, session, answers={}, weights={}, preset="")
+    return redirect(steps_for(knowledge, {})[0].url)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def question(request: HttpRequest, key: str) -> HttpResponse:
+    knowledge = current_knowledge()
+    session = store.load(request)
+    answers = usable_answers(knowledge, session.answers) if session else {}
+    steps = steps_for(knowledge, answers)
+    step = find_step(steps, key)
+    if step is None or step.question is None:
+        # Removed by an editor, or hidden by an earlier answer: go where the user stands.
+        return redirect(first_unanswered(steps, answers).url)
+
+    if request.method == "POST":
+        form = AnswerForm(step.question, request.POST)
+        if form.is_valid():
+            answers = {**answers, key: form.cleaned_data[ANSWER]}
+            session = store.save(request, session, answers=answers)
+            steps = steps_for(knowledge, answers)
+            _, following = neighbours(steps, find_step(steps, key) or steps[-1])
+            return _advance(request, knowledge, session, steps, following or steps[-1])
+    else:
+        initial = {ANSWER: answers[key]} if key in answers else {}
+        form = AnswerForm(step.question, initial=initial)
+    return _render_step(request, knowledge, session, steps, step, form)
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def priorities(request: HttpRequest) -> HttpResponse:
+    knowledge = current_knowledge()
+    session = store.load(request)
+    answers = usable_answers(knowledge, session.answers) if session else {}
+    steps = steps_for(knowledge, answers)
+    step = find_step(steps, "priorities")
+    assert step is not None
+    if request.method == "POST":
+        form = PrioritiesForm(knowledge.dimensions, request.POST)
+        if form.is_valid():
+            session = store.save(request, session, weights=dict(form.cleaned_data))
+            return _advance(request, knowledge, session, steps, steps[-1])
+    else:
+        weights = usable_weights(knowledge, session.weights) if session else {}
+        form = PrioritiesForm(knowledge.dimensions, initial=weights)
+    return _render_step(request, knowledge, session, steps, step, form)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def review(request: HttpRequest) -> HttpResponse:
+    knowledge = current_knowledge()
+    session = store.load(request)
+    answers = usable_answers(knowledge, session.answers) if session else {}
+    steps = steps_for(knowledge, answers)
+    return _render_step(request, knowledge, session, steps, steps[-1], None)
+
+
+@require_GET
+def result(request: HttpRequest) -> HttpResponse:
+    knowledge = current_knowledge()
+    session = store.load(request)
+    if session is None or not session.answers:
+        return redirect("wizard:start")
+    answers = usable_answers(knowledge, session.answers)
+    weights = usable_weights(knowledge, session.weights)
+    steps = steps_for(knowledge, answers)
+    outcome = build_outcome(knowledge, answers, weights)
+    unanswered = [s for s in steps if s.kind == "question" and s.key not in answers]
+    change_urls = {s.question.prompt: s.url for s in steps if s.question is not None}
+    preset = knowledge.catalogue.preset(session.preset) if session.preset else None
+    context = {
+        "outcome": outcome,
+        "unanswered": unanswered,
+        "change_urls": change_urls,
+        "preset": preset,
+        "session": session,
+    }
+    return render(request, "wizard/result.html", context)
+
+
+def _advance(
+    request: HttpRequest,
+    knowledge: Knowledge,
+    session: WizardSession,
+    steps: list[Step],
+    following: Step,
+) -> HttpResponse:
+    """After a valid answer: the next step (htmx: its fragment and URL; else a redirect)."""
+    if not request.htmx:
+        return store.remember(HttpResponseRedirect(following.url), session)
+    form: Any = None
+    if following.kind == "question" and following.question is not None:
+        initial = (
+            {ANSWER: session.answers[following.key]} if following.key in session.answers else {}
+        )
+        form = AnswerForm(following.question, initial=initial)
+    elif following.kind == "priorities":
+        form = PrioritiesForm(
+            knowledge.dimensions, initial=usable_weights(knowledge, session.weights)
+        )
+    response = _render_step(request, knowledge, session, steps, following, form)
+    push_url(response, following.url)
+    return store.remember(response, session)
+
+
+def _render_step(
+    request: HttpRequest,
+    knowledge: Knowledge,
+    session: WizardSession | None,
+    steps: list[Step],
+    step: Step,
+    form: Any,
+) -> HttpResponse:
+    answers = usable_answers(knowledge, session.answers) if session else {}
+    previous, following = neighbours(steps, step)
+    context = {
+        "step": step,
+        "steps": steps,
+        "form": form,
+        "previous": previous,
+        "following": following,
+        "leaning": _leaning(knowledge, answers),
+        "review": _review_rows(steps, answers) if step.kind == "review" else None,
+        "answered_all": all(s.key in answers for s in steps if s.kind == "question"),
+    }
+    template = "wizard/step.html#htmx_response" if request.htmx else "wizard/step.html"
+    return render(request, template, context)
+
+
+def _leaning(knowledge: Knowledge, answers: dict[str, Any]) -> dict[str, Any] | None:
+    """What the answers so far point to, for the side panel."""
+    if not answers:
+        return None
+    recommendation = engine.recommend(knowledge.ruleset, answers)
+    top = knowledge.approach(recommendation.top)
+    if top is None:
+        return None
+    ranked = recommendation.ranked(top.key)
+    strongest = max(ranked.reasons, key=lambda r: r.points, default=None)
+    return {
+        "label": top.label,
+        "summary": top.summary,
+        "close_call": recommendation.close_call,
+        "runner_up": (knowledge.approach(recommendation.runner_up) or top).label
+        if recommendation.runner_up
+        else None,
+        "because": strongest.text if strongest else "",
+    }
+
+
+def _review_rows(steps: list[Step], answers: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for step in steps:
+        if step.question is None:
+            continue
+        value = answers.get(step.key)
+        if value is None:
+            shown = None
+        elif step.question.kind == "number":
+            shown = f"{value:,} {step.question.unit}".strip()
+        else:
+            shown = step.question.option_label(value)
+        rows.append({"step": step, "answer": shown})
+    return rows

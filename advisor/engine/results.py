@@ -1,0 +1,107 @@
+"""Result types of ``recommend`` and their public API (JSON) shape."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why an approach gained points, was excluded, or why a caveat applies.
+
+    ``questions`` are the keys the rule tested, so the UI can tie a reason to its answers.
+    """
+
+    text: str
+    points: float
+    rule_id: int
+    questions: tuple[str, ...]
+    effect: str
+
+
+@dataclass(frozen=True, slots=True)
+class RankedApproach:
+    """One approach in the ranking; ``score`` is exactly ``sum(r.points for r in reasons)``."""
+
+    approach: str
+    label: str
+    score: float
+    excluded: bool
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """The ranked outcome for one set of (effective, i.e. visible and cleaned) answers."""
+
+    ruleset_version: int
+    answers: Mapping[str, str | int] = field(hash=False)
+    top: str | None
+    close_call: bool
+    ranking: tuple[RankedApproach, ...]
+    caveats: tuple[Reason, ...]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.answers, MappingProxyType):
+            object.__setattr__(self, "answers", MappingProxyType(dict(self.answers)))
+
+    @property
+    def runner_up(self) -> str | None:
+        """The second non-excluded approach, if any."""
+        eligible = [ranked.approach for ranked in self.ranking if not ranked.excluded]
+        return eligible[1] if len(eligible) > 1 else None
+
+    def ranked(self, approach: str) -> RankedApproach:
+        """The ranking entry of ``approach`` (``KeyError`` if unknown)."""
+        for ranked in self.ranking:
+            if ranked.approach == approach:
+                return ranked
+        raise KeyError(approach)
+
+    def to_dict(self) -> dict[str, Any]:
+        return recommendation_to_dict(self)
+
+    def __reduce__(self) -> tuple[type[Recommendation], tuple[object, ...]]:
+        # A mapping proxy cannot be pickled; rebuild from a plain dict instead.
+        return (
+            Recommendation,
+            (
+                self.ruleset_version,
+                dict(self.answers),
+                self.top,
+                self.close_call,
+                self.ranking,
+                self.caveats,
+            ),
+        )
+
+
+def json_number(value: float) -> int | float:
+    """Render integral floats as ints (``12.0`` -> ``12``) for the public API."""
+    return int(value) if float(value).is_integer() else value
+
+
+def recommendation_to_dict(recommendation: Recommendation) -> dict[str, Any]:
+    """The public API shape of a recommendation."""
+    return {
+        "ruleset_version": recommendation.ruleset_version,
+        "top": recommendation.top,
+        "close_call": recommendation.close_call,
+        "ranking": [
+            {
+                "approach": ranked.approach,
+                "label": ranked.label,
+                "score": json_number(ranked.score),
+                "excluded": ranked.excluded,
+                "reasons": [
+                    {"text": reason.text, "points": json_number(reason.points)}
+                    for reason in ranked.reasons
+                ],
+            }
+            for ranked in recommendation.ranking
+        ],
+        "caveats": [caveat.text for caveat in recommendation.caveats],
+    }

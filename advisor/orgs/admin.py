@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from advisor.orgs.models import Invitation, Membership, Organisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+    raw_id_fields = ("user",)
+    verbose_name = "member"
+    verbose_name_plural = "members"
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "member_count", "created_at")
+    search_fields = ("name", "code", "memberships__user__username")
+    readonly_fields = ("code", "created_at")
+    fields = ("name", "code", "created_at")
+    inlines = [MembershipInline]
+    ordering = ("name",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
+        return super().get_queryset(request).annotate(member_total=Count("memberships"))
+
+    @admin.display(description="members", ordering="member_total")
+    def member_count(self, obj: Organisation) -> int:
+        return obj.member_total
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are read-only here: their links are created (and shown once) on the site.
+
+    The token's hash is never displayed.
+    """
+
+    list_display = ("email", "org", "role", "status", "created_at", "expires_at")
+    list_filter = ("role",)
+    list_select_related = ("org",)
+    search_fields = ("email", "org__name", "org__code")
+    fields = (
+        "org",
+        "email",
+        "role",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    )
+    readonly_fields = (
+        "org",
+        "email",
+        "role",
+        "created_by",
+        "created_at",
+        "accepted_at",
+        "accepted_by",
+    )
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="status")
+    def status(self, obj: Invitation) -> str:
+        return obj.status

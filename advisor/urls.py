@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from advisor import views
+from advisor.reports import views as report_views
 from advisor.wizard import views as wizard_views
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("orgs/", include("advisor.orgs.urls")),
     path("", include("advisor.reports.urls")),
+    path("s/<str:token>/", report_views.shared, name="shared"),
     path("api/v1/", include("advisor.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -158,7 +158,7 @@ def result(request: HttpRequest) -> HttpResponse:
         "unanswered": unanswered,
         "change_urls": change_urls,
         "preset": preset,
-        "session": session,
+        "save_url": reverse("reports:save"),
     }
     return render(request, "wizard/result.html", context)
 

@@ -1,0 +1,46 @@
+"""What changed between two saved results (a report and its re-run)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def compare_snapshots(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Top pick, per-approach scores and reasons that differ between two snapshots."""
+    old_ranked = {r["approach"]: r for r in old.get("ranking", [])}
+    new_ranked = {r["approach"]: r for r in new.get("ranking", [])}
+    scores = []
+    for key, entry in new_ranked.items():
+        before = old_ranked.get(key)
+        old_score = before["score"] if before else None
+        if old_score != entry["score"] or (before and before["excluded"] != entry["excluded"]):
+            scores.append(
+                {
+                    "label": entry["label"],
+                    "old": old_score,
+                    "new": entry["score"],
+                    "old_excluded": before["excluded"] if before else None,
+                    "new_excluded": entry["excluded"],
+                }
+            )
+    old_reasons = _reasons(old)
+    new_reasons = _reasons(new)
+    old_top, new_top = old.get("top"), new.get("top")
+    return {
+        "top_changed": (old_top or {}).get("key") != (new_top or {}).get("key"),
+        "old_top": (old_top or {}).get("label"),
+        "new_top": (new_top or {}).get("label"),
+        "scores": scores,
+        "added_reasons": sorted(new_reasons - old_reasons),
+        "removed_reasons": sorted(old_reasons - new_reasons),
+        "old_version": old.get("ruleset_version"),
+        "new_version": new.get("ruleset_version"),
+    }
+
+
+def _reasons(snapshot: dict[str, Any]) -> set[tuple[str, str, Any]]:
+    return {
+        (entry["label"], reason["text"], reason["points"])
+        for entry in snapshot.get("ranking", [])
+        for reason in entry["reasons"]
+    }

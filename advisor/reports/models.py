@@ -1,0 +1,117 @@
+"""Saved reports (immutable snapshots of a result) and the links that share them."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from advisor.orgs.models import Organisation
+
+
+def new_report_code() -> str:
+    """A random, URL-safe id (96 bits): report URLs are not guessable sequences."""
+    return secrets.token_urlsafe(12)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Report(models.Model):
+    """A result saved for an organisation.
+
+    ``snapshot`` holds everything the page shows (questions as worded, answers, ranking,
+    reasons, caveats, comparison, next steps) as it was when saved, so later edits to the
+    knowledge never change it. ``answers`` and ``weights`` are kept to re-run it.
+    """
+
+    code = models.CharField(max_length=24, unique=True, default=new_report_code, editable=False)
+    org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reports")
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    answers = models.JSONField(default=dict)
+    weights = models.JSONField(default=dict)
+    snapshot = models.JSONField()
+    ruleset_version = models.PositiveBigIntegerField()
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reruns",
+        help_text="The report this one re-ran with newer rules.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.org.code, self.code])
+
+    @property
+    def top_label(self) -> str:
+        top = self.snapshot.get("top")
+        return top["label"] if top else "No approach fits"
+
+
+class ShareLink(models.Model):
+    """A read-only, no-login link to a report. Only a hash of its token is stored."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Share link for {self.report}"
+
+    @classmethod
+    def issue(
+        cls, *, report: Report, created_by: object, expires_at: datetime | None
+    ) -> tuple[ShareLink, str]:
+        """Create a link; the raw token (128+ bits) is returned once and never stored."""
+        token = secrets.token_urlsafe(24)
+        link = cls.objects.create(
+            report=report,
+            created_by=created_by,
+            expires_at=expires_at,
+            token_hash=hash_token(token),
+        )
+        return link, token
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and not self.is_expired
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if self.is_expired else "active"

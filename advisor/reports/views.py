@@ -1,0 +1,283 @@
+"""Saved reports, their exports and share links.
+
+Every organisation-scoped view starts with one of the access helpers from
+``advisor.orgs.access``; reports are looked up within that organisation, by their random code.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from advisor.knowledge.ruleset import current_knowledge
+from advisor.orgs.access import get_membership, get_membership_for_edit
+from advisor.orgs.models import Membership, Role
+from advisor.reports import throttle
+from advisor.reports.diff import compare_snapshots
+from advisor.reports.forms import ReportDetailsForm, SaveReportForm, ShareLinkForm
+from advisor.reports.models import Report, ShareLink, hash_token
+from advisor.wizard import store
+from advisor.wizard.outcome import build_outcome
+from advisor.wizard.steps import usable_answers, usable_weights
+
+PAGE_SIZE = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def save(request: HttpRequest) -> HttpResponse:
+    """Save the current wizard result as a report in one of the user's organisations."""
+    session = store.load(request)
+    if session is None or not session.answers:
+        messages.info(request, "Answer the questions first; then you can save the result.")
+        return redirect("wizard:start")
+    memberships = list(
+        Membership.objects.select_related("org")
+        .filter(user=request.user, role__in=[Role.OWNER, Role.EDITOR])
+        .order_by("org__name")
+    )
+    if not memberships:
+        return render(request, "reports/save_no_org.html")
+    knowledge = current_knowledge()
+    answers = usable_answers(knowledge, session.answers)
+    weights = usable_weights(knowledge, session.weights)
+    outcome = build_outcome(knowledge, answers, weights)
+    if request.method == "POST":
+        form = SaveReportForm(memberships, request.POST)
+        if form.is_valid():
+            report = Report.objects.create(
+                org=form.memberships[form.cleaned_data["org"]].org,
+                title=form.cleaned_data["title"],
+                notes=form.cleaned_data["notes"],
+                answers=answers,
+                weights=weights,
+                snapshot=outcome,
+                ruleset_version=knowledge.version,
+                created_by=request.user,
+            )
+            messages.success(request, "Report saved.")
+            return redirect(report)
+    else:
+        top = outcome["top"]["label"] if outcome["top"] else "No approach fits"
+        form = SaveReportForm(memberships, initial={"title": f"AI sourcing: {top}"})
+    return render(request, "reports/save.html", {"form": form, "outcome": outcome})
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest, org_code: str) -> HttpResponse:
+    membership = get_membership(request, org_code)
+    reports = Report.objects.filter(org=membership.org).select_related("created_by")
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        reports = reports.filter(Q(title__icontains=query) | Q(notes__icontains=query))
+    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"membership": membership, "org": membership.org, "page": page, "query": query}
+    return render(request, "reports/list.html", context)
+
+
+@login_required
+@require_GET
+def report_detail(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+    membership = get_membership(request, org_code)
+    report = _report(membership, code)
+    links = report.share_links.select_related("created_by") if membership.can_edit else []
+    return render(request, "reports/detail.html", _detail_context(membership, report, links))
+
+
+def _detail_context(membership: Membership, report: Report, links: Any) -> dict[str, Any]:
+    changes = (
+        compare_snapshots(report.previous.snapshot, report.snapshot) if report.previous else None
+    )
+    return {
+        "membership": membership,
+        "org": membership.org,
+        "report": report,
+        "outcome": report.snapshot,
+        "changes": changes,
+        "links": links,
+        "share_form": ShareLinkForm(),
+        "current_version": current_knowledge().version,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+    membership = get_membership_for_edit(request, org_code)
+    report = _report(membership, code)
+    if request.method == "POST":
+        form = ReportDetailsForm(request.POST)
+        if form.is_valid():
+            Report.objects.filter(pk=report.pk).update(
+                title=form.cleaned_data["title"],
+                notes=form.cleaned_data["notes"],
+                updated_at=timezone.now(),
+            )
+            messages.success(request, "Report details saved.")
+            return redirect(report)
+    else:
+        form = ReportDetailsForm(initial={"title": report.title, "notes": report.notes})
+    context = {"form": form, "report": report, "org": membership.org}
+    return render(request, "reports/edit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_delete(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+    membership = get_membership_for_edit(request, org_code)
+    report = _report(membership, code)
+    if request.method == "POST":
+        report.delete()
+        messages.success(request, f"Report “{report.title}” deleted.")
+        return redirect("reports:list", membership.org.code)
+    return render(request, "reports/delete.html", {"report": report, "org": membership.org})
+
+
+@login_required
+@require_POST
+def report_rerun(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+    """A new report from the same answers with today's rules, linked to the old one."""
+    membership = get_membership_for_edit(request, org_code)
+    report = _report(membership, code)
+    knowledge = current_knowledge()
+    answers = usable_answers(knowledge, report.answers)
+    weights = usable_weights(knowledge, report.weights)
+    rerun = Report.objects.create(
+        org=membership.org,
+        title=report.title,
+        notes=report.notes,
+        answers=answers,
+        weights=weights,
+        snapshot=build_outcome(knowledge, answers, weights),
+        ruleset_version=knowledge.version,
+        previous=report,
+        created_by=request.user,
+    )
+    dropped = sorted(set(report.answers) - set(answers))
+    if dropped:
+        messages.warning(
+            request,
+            "Some answers no longer fit today's questions and were left out: " + ", ".join(dropped),
+        )
+    messages.success(request, "Re-run with today's rules. The changes are listed below.")
+    return redirect(rerun)
+
+
+@login_required
+@require_GET
+def report_export(request: HttpRequest, org_code: str, code: str, fmt: str) -> HttpResponse:
+    membership = get_membership(request, org_code)
+    report = _report(membership, code)
+    if fmt not in {"md", "json"}:
+        raise Http404("We export reports as .md or .json.")
+    filename = slugify(report.title) or "report"
+    if fmt == "json":
+        document = {
+            "title": report.title,
+            "notes": report.notes,
+            "organisation": membership.org.name,
+            "created_at": report.created_at.isoformat(),
+            "ruleset_version": report.ruleset_version,
+            "answers": report.answers,
+            "weights": report.weights,
+            "result": report.snapshot,
+        }
+        response: HttpResponse = JsonResponse(document, json_dumps_params={"indent": 2})
+    else:
+        text = render_to_string("reports/report.md", {"report": report, "outcome": report.snapshot})
+        response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def share_create(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+    membership = get_membership_for_edit(request, org_code)
+    report = _report(membership, code)
+    form = ShareLinkForm(request.POST)
+    if not form.is_valid():
+        links = report.share_links.select_related("created_by")
+        context = _detail_context(membership, report, links) | {"share_form": form}
+        return render(request, "reports/detail.html", context)
+    expires_on = form.cleaned_data["expires_on"]
+    expires_at = (
+        datetime.combine(expires_on + timedelta(days=1), time.min, tzinfo=UTC)
+        if expires_on
+        else None
+    )
+    link, token = ShareLink.issue(report=report, created_by=request.user, expires_at=expires_at)
+    url = request.build_absolute_uri(reverse("shared", args=[token]))
+    # Shown once, in the answer to this POST: the token is never stored or put in a session.
+    response = render(
+        request,
+        "reports/link_created.html",
+        {"report": report, "org": membership.org, "link": link, "url": url},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def share_revoke(request: HttpRequest, org_code: str, code: str, link_id: int) -> HttpResponse:
+    membership = get_membership_for_edit(request, org_code)
+    report = _report(membership, code)
+    updated = ShareLink.objects.filter(pk=link_id, report=report, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if updated:
+        messages.success(request, "Share link revoked: it stops working immediately.")
+    return redirect(report)
+
+
+@require_GET
+@never_cache
+def shared(request: HttpRequest, token: str) -> HttpResponse:
+    """A report through a share link: read-only, no login, never indexed or cached."""
+    if throttle.is_blocked(request):
+        response = render(request, "reports/shared_throttled.html", status=429)
+        return _private(response)
+    link = (
+        ShareLink.objects.select_related("report", "report__org")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if link is None or not link.is_active:
+        if link is None:
+            throttle.record_miss(request)
+        status = link.status if link else "unknown"
+        return _private(render(request, "reports/link_gone.html", {"status": status}, status=404))
+    ShareLink.objects.filter(pk=link.pk).update(
+        view_count=F("view_count") + 1, last_viewed_at=timezone.now()
+    )
+    report = link.report
+    context = {"report": report, "outcome": report.snapshot, "link": link}
+    return _private(render(request, "reports/shared.html", context))
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store, max-age=0"
+    return response
+
+
+def _report(membership: Membership, code: str) -> Report:
+    return get_object_or_404(
+        Report.objects.select_related("previous", "created_by"), org=membership.org, code=code
+    )

@@ -1,0 +1,403 @@
+"""The knowledge base in the Django admin, written for domain experts, not programmers.
+
+Saving anything here bumps the ruleset version (``signals.py``), so the wizard, the API and
+the "Try it" page use the edit on their next request. The forms (``forms.py``) refuse any
+edit that would leave knowledge the engine cannot load.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+
+from advisor.engine import validate_answers
+from advisor.knowledge import forms
+from advisor.knowledge.admin_views import try_it
+from advisor.knowledge.models import (
+    AccessPath,
+    Approach,
+    Dimension,
+    DimensionRating,
+    Option,
+    Preset,
+    Question,
+    Rule,
+    RuleCondition,
+    RulesetState,
+)
+from advisor.knowledge.ruleset import current_knowledge, current_ruleset
+
+
+def try_it_url(**params: str) -> str:
+    url = reverse("admin:knowledge_tryit")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+class KnowledgeAdmin(admin.ModelAdmin):
+    """Shared by every knowledge admin: list rows report model errors instead of crashing."""
+
+    def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().get_changelist_form(request, form=forms.ListRowForm, **kwargs)
+
+
+# --- questions ---------------------------------------------------------------------------
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    form = forms.OptionForm
+    formset = forms.OptionFormSet
+    fields = ("order", "key", "label", "help_text")
+    ordering = ("order", "key")
+    extra = 0
+    verbose_name = "answer"
+    verbose_name_plural = "answers (single-choice questions only)"
+
+
+@admin.register(Question)
+class QuestionAdmin(KnowledgeAdmin):
+    form = forms.QuestionForm
+    inlines = (OptionInline,)
+    list_display = ("order", "key", "prompt", "kind", "answers", "asked_when")
+    list_display_links = ("key", "prompt")
+    list_editable = ("order",)
+    list_filter = ("kind",)
+    list_select_related = ("show_if_question",)
+    search_fields = ("key", "prompt", "help_text", "options__label")
+    ordering = ("order", "key")
+    fieldsets = (
+        (None, {"fields": ("prompt", "help_text", "kind", "order", "key")}),
+        (
+            "Whole-number answers",
+            {
+                "classes": ("collapse",),
+                "description": "Only for whole-number questions: the range of valid answers.",
+                "fields": ("min_value", "max_value", "unit"),
+            },
+        ),
+        (
+            "Only ask this question sometimes (advanced)",
+            {
+                "classes": ("collapse",),
+                "description": "Leave empty to always ask it.",
+                "fields": ("show_if_question", "show_if_options"),
+            },
+        ),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("options", queryset=Option.objects.order_by("order", "key")),
+                "show_if_options",
+            )
+        )
+
+    def get_changelist_formset(self, request: HttpRequest, **kwargs: Any) -> Any:
+        return super().get_changelist_formset(
+            request, formset=forms.QuestionChangelistFormSet, **kwargs
+        )
+
+    @admin.display(description="answers")
+    def answers(self, question: Question) -> str:
+        if question.kind == Question.Kind.NUMBER:
+            unit = f" {question.unit}" if question.unit else ""
+            return f"{question.min_value} to {question.max_value}{unit}"
+        return ", ".join(option.label for option in question.options.all())
+
+    @admin.display(description="only asked when")
+    def asked_when(self, question: Question) -> str:
+        if question.show_if_question is None:
+            return "always"
+        labels = " or ".join(option.label for option in question.show_if_options.all())
+        return f"{question.show_if_question.key} is {labels}"
+
+
+# --- approaches, dimensions, access paths ------------------------------------------------
+
+
+class AccessPathInline(admin.StackedInline):
+    model = AccessPath
+    fields = ("kind", "title", "description", "steps", "commands", "order")
+    ordering = ("order", "id")
+    extra = 0
+    classes = ("collapse",)
+
+
+class RatingInline(admin.TabularInline):
+    """One row per pairing; the missing ones are offered prefilled (``PrefilledRatingsAdmin``)."""
+
+    model = DimensionRating
+    extra = 0
+    #: The model on the other side of the pairing.
+    other: type[Approach] | type[Dimension] = Approach
+
+    def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        return len(forms.unrated(obj, self.other))
+
+
+class DimensionRatingInline(RatingInline):
+    formset = forms.DimensionRatingFormSet
+    fields = ("approach", "score", "note")
+    ordering = ("approach__order", "approach__key")
+    other = Approach
+    verbose_name = "rating"
+    verbose_name_plural = "ratings: one per approach, 1 (weak) to 5 (strong)"
+
+
+class ApproachRatingInline(RatingInline):
+    formset = forms.ApproachRatingFormSet
+    fields = ("dimension", "score", "note")
+    ordering = ("dimension__order", "dimension__key")
+    other = Dimension
+    verbose_name = "rating"
+    verbose_name_plural = "ratings: one per dimension, 1 (weak) to 5 (strong)"
+
+
+class PrefilledRatingsAdmin(KnowledgeAdmin):
+    """Offers the missing pairings of a ``RatingInline`` as prefilled empty rows."""
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Any, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, RatingInline):
+            field = "approach" if inline.other is Approach else "dimension"
+            kwargs["initial"] = [{field: item.pk} for item in forms.unrated(obj, inline.other)]
+        return kwargs
+
+
+@admin.register(Approach)
+class ApproachAdmin(PrefilledRatingsAdmin):
+    inlines = (ApproachRatingInline, AccessPathInline)
+    list_display = ("order", "label", "key", "summary", "rule_count")
+    list_display_links = ("label",)
+    list_editable = ("order",)
+    search_fields = ("key", "label", "summary", "description")
+    ordering = ("order", "key")
+    fieldsets = (
+        (None, {"fields": ("label", "summary", "key", "order")}),
+        ("Details shown on the result page", {"fields": ("description", "strengths", "risks")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Approach]:
+        return super().get_queryset(request).annotate(rule_total=Count("rules"))
+
+    @admin.display(description="rules", ordering="rule_total")
+    def rule_count(self, approach: Approach) -> int:
+        return approach.rule_total
+
+
+@admin.register(Dimension)
+class DimensionAdmin(PrefilledRatingsAdmin):
+    inlines = (DimensionRatingInline,)
+    list_display = ("order", "label", "key", "closed_view", "open_view")
+    list_display_links = ("label",)
+    list_editable = ("order",)
+    search_fields = ("key", "label", "description", "closed_view", "open_view")
+    ordering = ("order", "key")
+    fieldsets = (
+        (None, {"fields": ("label", "key", "description", "closed_view", "open_view")}),
+        ("Advanced", {"classes": ("collapse",), "fields": ("order",)}),
+    )
+
+
+@admin.register(AccessPath)
+class AccessPathAdmin(KnowledgeAdmin):
+    list_display = ("title", "approach", "kind", "order")
+    list_display_links = ("title",)
+    list_editable = ("order",)
+    list_filter = ("approach", "kind")
+    list_select_related = ("approach",)
+    search_fields = ("title", "description", "steps")
+    ordering = ("approach__order", "order", "id")
+    fieldsets = (
+        (None, {"fields": ("approach", "kind", "title", "description")}),
+        ("Next steps", {"fields": ("steps", "commands")}),
+        ("Advanced", {"classes": ("collapse",), "fields": ("order",)}),
+    )
+
+
+# --- rules -------------------------------------------------------------------------------
+
+
+class RuleConditionInline(admin.TabularInline):
+    model = RuleCondition
+    form = forms.RuleConditionForm
+    formset = forms.RuleConditionFormSet
+    fields = ("question", "operator", "option", "threshold")
+    extra = 0
+    min_num = 1
+    validate_min = False  # the formset explains the rule in its own words
+    verbose_name = "condition"
+    verbose_name_plural = "conditions (all must hold for the rule to apply)"
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "option":
+            kwargs["queryset"] = Option.objects.select_related("question").order_by(
+                "question__order", "question__key", "order", "key"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class QuestionTestedFilter(admin.SimpleListFilter):
+    title = "question tested"
+    parameter_name = "tests"
+    NONE = "none"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            *((str(pk), key) for pk, key in Question.objects.values_list("pk", "key")),
+            (self.NONE, "no condition (never applies)"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Rule]) -> QuerySet[Rule]:
+        value = self.value()
+        if not value:
+            return queryset
+        if value == self.NONE:
+            return queryset.exclude(Exists(RuleCondition.objects.filter(rule=OuterRef("pk"))))
+        return queryset.filter(
+            Exists(RuleCondition.objects.filter(rule=OuterRef("pk"), question_id=value))
+        )
+
+
+@admin.register(Rule)
+class RuleAdmin(KnowledgeAdmin):
+    form = forms.RuleForm
+    inlines = (RuleConditionInline,)
+    list_display = ("order", "name", "when", "effect", "approach", "points", "enabled")
+    list_display_links = ("name",)
+    list_editable = ("order", "points", "enabled")
+    list_filter = ("effect", "enabled", "approach", QuestionTestedFilter)
+    list_select_related = ("approach",)
+    list_per_page = 100
+    search_fields = ("name", "rationale", "source")
+    ordering = ("order", "id")
+    save_as = True
+    actions = ("enable_rules", "disable_rules")
+    fieldsets = (
+        (None, {"fields": ("name", "effect", "approach", "points", "rationale", "enabled")}),
+        ("Advanced", {"classes": ("collapse",), "fields": ("order", "source")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Rule]:
+        conditions = RuleCondition.objects.select_related("question", "option").order_by("id")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("conditions", queryset=conditions))
+        )
+
+    @admin.display(description="when")
+    def when(self, rule: Rule) -> str:
+        parts = [describe_condition(condition) for condition in rule.conditions.all()]
+        return " and ".join(parts) if parts else "(no condition: never applies)"
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "try-it/",
+                self.admin_site.admin_view(self.try_it_view),
+                name="knowledge_tryit",
+            ),
+            *super().get_urls(),
+        ]
+
+    def try_it_view(self, request: HttpRequest) -> HttpResponse:
+        return try_it(request, self.admin_site)
+
+    @admin.action(description="Switch the selected rules on", permissions=["change"])
+    def enable_rules(self, request: HttpRequest, queryset: QuerySet[Rule]) -> None:
+        self._set_enabled(request, queryset, enabled=True)
+
+    @admin.action(description="Switch the selected rules off", permissions=["change"])
+    def disable_rules(self, request: HttpRequest, queryset: QuerySet[Rule]) -> None:
+        self._set_enabled(request, queryset, enabled=False)
+
+    def _set_enabled(self, request: HttpRequest, queryset: QuerySet[Rule], enabled: bool) -> None:
+        changed = queryset.update(enabled=enabled)
+        RulesetState.bump()  # update() sends no signals
+        state = "on" if enabled else "off"
+        self.message_user(request, f"{changed} rule(s) switched {state}.", messages.SUCCESS)
+
+
+def describe_condition(condition: RuleCondition) -> str:
+    """One condition in words, e.g. 'requests_per_day is at least 1,000'."""
+    if condition.option_id is not None:
+        target = condition.option.label
+    elif condition.threshold is not None:
+        target = f"{condition.threshold:,}"
+    else:
+        target = "?"
+    return f"{condition.question.key} {condition.get_operator_display()} {target}"
+
+
+# --- presets -----------------------------------------------------------------------------
+
+
+@admin.register(Preset)
+class PresetAdmin(KnowledgeAdmin):
+    form = forms.PresetForm
+    list_display = ("order", "label", "slug", "expected", "answers", "try_link")
+    list_display_links = ("label",)
+    list_editable = ("order",)
+    list_filter = ("expected",)
+    list_select_related = ("expected",)
+    search_fields = ("slug", "label", "description")
+    ordering = ("order", "slug")
+    prepopulated_fields = {"slug": ("label",)}
+    fieldsets = (
+        (None, {"fields": ("label", "description", "answers", "expected")}),
+        ("Advanced", {"classes": ("collapse",), "fields": ("slug", "order")}),
+    )
+
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        ruleset = current_ruleset()  # once per page, not once per row
+
+        @admin.display(description="answers still valid?")
+        def answers_check(preset: Preset) -> str:
+            if not isinstance(preset.answers, dict):
+                return "No: not a JSON object"
+            errors = validate_answers(ruleset, preset.answers)
+            if not errors:
+                return "Yes"
+            return "No: " + "; ".join(
+                f"{key}: {' '.join(messages)}" for key, messages in errors.items()
+            )
+
+        return [*super().get_list_display(request), answers_check]
+
+    @admin.display(description="try it")
+    def try_link(self, preset: Preset) -> str:
+        return format_html('<a href="{}">Try it</a>', try_it_url(preset=preset.slug))
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        context["knowledge"] = current_knowledge()
+        return super().render_change_form(request, context, *args, **kwargs)
+
+
+# --- the ruleset settings (a single row) -------------------------------------------------
+
+
+@admin.register(RulesetState)
+class RulesetStateAdmin(KnowledgeAdmin):
+    list_display = ("__str__", "close_call_margin", "changed_at")
+    fields = ("version", "changed_at", "close_call_margin")
+    readonly_fields = ("version", "changed_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not RulesetState.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

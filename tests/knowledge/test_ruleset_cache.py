@@ -1,0 +1,51 @@
+"""The knowledge snapshot: one cheap query per request once warm, rebuilt when the version moves."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.knowledge.models import Rule, RulesetState
+from advisor.knowledge.ruleset import clear_memo, current_knowledge
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_cold_snapshot_costs_the_version_and_three_row_queries(
+    django_assert_max_num_queries,
+) -> None:
+    with django_assert_max_num_queries(4):
+        knowledge = current_knowledge()
+    assert len(knowledge.ruleset.rules) == Rule.objects.count()
+
+
+def test_a_warm_snapshot_costs_one_query(django_assert_num_queries) -> None:
+    first = current_knowledge()
+    with django_assert_num_queries(1):
+        again = current_knowledge()
+    assert again is first
+
+
+def test_another_worker_takes_the_rows_from_the_shared_cache(django_assert_num_queries) -> None:
+    first = current_knowledge()
+    clear_memo()  # as if this were another process sharing the cache
+    with django_assert_num_queries(1):
+        again = current_knowledge()
+    assert again == first
+
+
+def test_a_version_bump_rebuilds_the_snapshot(django_assert_max_num_queries) -> None:
+    first = current_knowledge()
+    Rule.objects.filter(name="Mixed tasks: route each one").update(points=1)
+    RulesetState.bump()
+    with django_assert_max_num_queries(4):
+        again = current_knowledge()
+    assert again.version == first.version + 1
+    assert {r.points for r in again.ruleset.rules if r.approach == "hybrid"} == {1.0, -10.0}
+
+
+def test_the_catalogue_is_memoised_with_the_snapshot(django_assert_num_queries) -> None:
+    knowledge = current_knowledge()
+    presets = knowledge.catalogue.presets
+    with django_assert_num_queries(0):
+        assert knowledge.catalogue.presets == presets
+    assert len(presets) == 10

@@ -7,12 +7,14 @@ edit that would leave knowledge the engine cannot load.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
@@ -24,6 +26,8 @@ from advisor.knowledge.models import (
     Approach,
     Dimension,
     DimensionRating,
+    InfraProfile,
+    Offering,
     Option,
     Preset,
     Question,
@@ -392,8 +396,21 @@ class PresetAdmin(KnowledgeAdmin):
 
 @admin.register(RulesetState)
 class RulesetStateAdmin(KnowledgeAdmin):
-    list_display = ("__str__", "close_call_margin", "changed_at")
-    fields = ("version", "changed_at", "close_call_margin")
+    list_display = ("__str__", "close_call_margin", "price_stale_after_days", "changed_at")
+    fieldsets = (
+        (None, {"fields": ("version", "changed_at", "close_call_margin")}),
+        (
+            "Cost analysis",
+            {
+                "fields": (
+                    "price_stale_after_days",
+                    "input_tokens",
+                    "output_tokens",
+                    "fine_tuning_one_off_usd",
+                )
+            },
+        ),
+    )
     readonly_fields = ("version", "changed_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -401,3 +418,77 @@ class RulesetStateAdmin(KnowledgeAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# --- price book --------------------------------------------------------------------------
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = "price age"
+    parameter_name = "age"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("stale", "Possibly out of date"), ("fresh", "Recent")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        days = RulesetState.objects.values_list("price_stale_after_days", flat=True).first() or 90
+        cutoff = timezone.now().date() - timedelta(days=days)
+        if self.value() == "stale":
+            return queryset.filter(as_of__lt=cutoff)
+        if self.value() == "fresh":
+            return queryset.filter(as_of__gte=cutoff)
+        return queryset
+
+
+@admin.register(Offering)
+class OfferingAdmin(KnowledgeAdmin):
+    list_display = (
+        "order",
+        "label",
+        "provider",
+        "openness",
+        "input_usd_per_mtok",
+        "output_usd_per_mtok",
+        "as_of",
+        "is_default",
+    )
+    list_display_links = ("label",)
+    list_editable = ("order", "input_usd_per_mtok", "output_usd_per_mtok", "as_of")
+    list_filter = ("openness", "access", "provider", StaleFilter)
+    search_fields = ("label", "provider", "model", "key")
+    fieldsets = (
+        (None, {"fields": ("key", "label", "provider", "model", "openness", "access")}),
+        ("Price", {"fields": ("input_usd_per_mtok", "output_usd_per_mtok", "as_of", "source")}),
+        ("Use", {"fields": ("is_default", "order")}),
+    )
+
+
+@admin.register(InfraProfile)
+class InfraProfileAdmin(KnowledgeAdmin):
+    list_display = (
+        "order",
+        "label",
+        "gpu_type",
+        "gpus_per_replica",
+        "gpu_hourly_usd",
+        "tokens_per_second",
+        "fixed_monthly_usd",
+        "as_of",
+        "is_default",
+    )
+    list_display_links = ("label",)
+    list_editable = ("order",)
+    list_filter = (StaleFilter,)
+    search_fields = ("label", "gpu_type", "key")
+    fieldsets = (
+        (None, {"fields": ("key", "label", "is_default", "order")}),
+        (
+            "Hardware and throughput",
+            {"fields": ("gpu_type", "gpu_hourly_usd", "gpus_per_replica", "tokens_per_second")},
+        ),
+        ("Running it", {"fields": ("utilisation", "fixed_monthly_usd", "as_of", "source")}),
+        (
+            "Advanced",
+            {"classes": ("collapse",), "fields": ("max_requests_per_day", "one_off_usd")},
+        ),
+    )

@@ -15,6 +15,7 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from advisor import engine
 
@@ -22,6 +23,42 @@ FORMAT = "sourcing-advisor-ruleset"
 FORMAT_VERSION = 1
 SEED_PATH = Path(__file__).resolve().parent / "seed" / "knowledge.json"
 SECTIONS = ("questions", "approaches", "dimensions", "rules", "presets", "access_paths")
+PRICE_SECTIONS = ("offerings", "infrastructure")
+PRICE_MODELS = ("Offering", "InfraProfile")
+PRICE_SETTINGS = (
+    "price_stale_after_days",
+    "input_tokens",
+    "output_tokens",
+    "fine_tuning_one_off_usd",
+)
+OFFERING_FIELDS = (
+    "key",
+    "label",
+    "provider",
+    "model",
+    "openness",
+    "access",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "as_of",
+    "source",
+    "is_default",
+)
+INFRA_FIELDS = (
+    "key",
+    "label",
+    "gpu_type",
+    "gpu_hourly_usd",
+    "gpus_per_replica",
+    "tokens_per_second",
+    "utilisation",
+    "fixed_monthly_usd",
+    "max_requests_per_day",
+    "one_off_usd",
+    "as_of",
+    "source",
+    "is_default",
+)
 
 
 class RulesetImportError(Exception):
@@ -69,10 +106,23 @@ def export_document(apps: Any = global_apps) -> dict[str, Any]:
         ]
         questions.append(item)
     state = m.RulesetState.objects.first()
+    settings: dict[str, Any] = {
+        "close_call_margin": _number(state.close_call_margin) if state else 5
+    }
+    if state is not None and m.Offering is not None:
+        settings.update({name: _plain(getattr(state, name)) for name in PRICE_SETTINGS})
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "settings": {"close_call_margin": _number(state.close_call_margin) if state else 5},
+        "settings": settings,
+        "offerings": [
+            {name: _plain(getattr(o, name)) for name in OFFERING_FIELDS}
+            for o in (m.Offering.objects.order_by("order", "key") if m.Offering else [])
+        ],
+        "infrastructure": [
+            {name: _plain(getattr(p, name)) for name in INFRA_FIELDS}
+            for p in (m.InfraProfile.objects.order_by("order", "key") if m.InfraProfile else [])
+        ],
         "questions": questions,
         "approaches": [
             {
@@ -176,8 +226,16 @@ def check_document(document: Any) -> list[str]:
         value = document.get(section)
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             problems.append(f"'{section}' must be a list of objects.")
+    for section in PRICE_SECTIONS:
+        value = document.get(section, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            problems.append(f"'{section}' must be a list of objects.")
+    for number, rule in enumerate(document.get("rules") or [], start=1):
+        if isinstance(rule, dict) and not rule.get("conditions"):
+            problems.append(f"Rule {number} ({rule.get('name', '')!r}) has no condition.")
     if problems:
         return problems
+    problems.extend(_price_problems(document))
     try:
         ruleset = _engine_ruleset(document)
     except engine.RulesetError as error:
@@ -202,6 +260,24 @@ def check_document(document: Any) -> list[str]:
     for path in document["access_paths"]:
         if path.get("approach") not in approach_keys:
             problems.append(f"Access path {path.get('title')!r}: unknown approach")
+    return problems
+
+
+def _price_problems(document: dict[str, Any]) -> list[str]:
+    """Each priced model and profile must make sense to the cost calculator."""
+    from advisor.knowledge import pricebook
+
+    problems = []
+    for item in document.get("offerings", []):
+        try:
+            pricebook.offering_from(item)
+        except (KeyError, TypeError, ValueError, InvalidOperation) as error:
+            problems.append(f"Offering {item.get('key')!r}: {error}")
+    for item in document.get("infrastructure", []):
+        try:
+            pricebook.profile_from(item)
+        except (KeyError, TypeError, ValueError, InvalidOperation) as error:
+            problems.append(f"Self-hosting profile {item.get('key')!r}: {error}")
     return problems
 
 
@@ -388,11 +464,47 @@ def _replace(document: dict[str, Any], m: Any) -> None:
             ),
             f"Access path {p['title']!r}",
         )
-    state, _ = m.RulesetState.objects.get_or_create(pk=1)
-    margin = Decimal(str(document.get("settings", {}).get("close_call_margin", 5)))
-    m.RulesetState.objects.filter(pk=state.pk).update(
-        version=state.version + 1, close_call_margin=margin
-    )
+    _replace_price_book(document, m, save)
+    settings = document.get("settings", {})
+    changes: dict[str, Any] = {
+        "close_call_margin": Decimal(str(settings.get("close_call_margin", 5)))
+    }
+    if m.Offering is not None:
+        changes.update({name: settings[name] for name in PRICE_SETTINGS if name in settings})
+    m.RulesetState.objects.get_or_create(pk=1)
+    m.RulesetState.objects.filter(pk=1).update(version=F("version") + 1, **changes)
+
+
+def _replace_price_book(document: dict[str, Any], m: Any, save: Any) -> None:
+    if m.Offering is None:
+        return
+    m.Offering.objects.all().delete()
+    m.InfraProfile.objects.all().delete()
+    for order, item in enumerate(document.get("offerings", [])):
+        fields = {name: item[name] for name in OFFERING_FIELDS if name in item}
+        save(m.Offering(order=order * 10, **fields), f"Offering {item.get('key')!r}")
+    for order, item in enumerate(document.get("infrastructure", [])):
+        fields = {name: item[name] for name in INFRA_FIELDS if name in item}
+        save(m.InfraProfile(order=order * 10, **fields), f"Profile {item.get('key')!r}")
+
+
+def load_price_book(apps: Any = global_apps) -> None:
+    """Load only the shipped price book and its settings (a later data migration)."""
+    document = read_seed()
+    problems = _price_problems(document)
+    if problems:
+        raise RulesetImportError(problems)
+    m = _models(apps)
+
+    def save(instance: Any, label: str) -> Any:
+        instance.full_clean(validate_constraints=False)
+        instance.save()
+        return instance
+
+    with transaction.atomic():
+        _replace_price_book(document, m, save)
+        settings = {n: document["settings"][n] for n in PRICE_SETTINGS if n in document["settings"]}
+        m.RulesetState.objects.filter(pk=1).update(version=F("version") + 1, **settings)
 
 
 def _models(apps: Any) -> Any:
@@ -400,6 +512,11 @@ def _models(apps: Any) -> Any:
         pass
 
     bundle = Models()
+    for name in PRICE_MODELS:
+        try:
+            setattr(bundle, name, apps.get_model("knowledge", name))
+        except LookupError:  # an early migration state, before the price book existed
+            setattr(bundle, name, None)
     for name in (
         "RulesetState",
         "Question",
@@ -418,6 +535,15 @@ def _models(apps: Any) -> Any:
 
 def _split(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly: money and rates as strings (exact), dates as ISO strings."""
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value == value.to_integral_value() else str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 def _number(value: Decimal) -> int | float:

@@ -6,6 +6,8 @@ snapshots and saved reports can tell which knowledge produced a result.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -27,6 +29,22 @@ class RulesetState(models.Model):
         help_text="When the top two approaches are within this many points, the result "
         "says it is a close call.",
     )
+    price_stale_after_days = models.PositiveIntegerField(
+        "prices are stale after (days)",
+        default=90,
+        help_text="Prices older than this are flagged as possibly out of date.",
+    )
+    input_tokens = models.PositiveIntegerField("typical input tokens per request", default=500)
+    output_tokens = models.PositiveIntegerField("typical output tokens per request", default=300)
+    fine_tuning_one_off_usd = models.DecimalField(
+        "one-off fine-tuning cost (USD)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("5000"),
+        validators=[MinValueValidator(0)],
+        help_text="Data preparation and training runs for the fine-tuned approach; spread "
+        "over 12 months in the cost analysis.",
+    )
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -39,7 +57,14 @@ class RulesetState(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         # Never write back an in-memory version: bump() owns that column.
         if not self._state.adding and "update_fields" not in kwargs:
-            kwargs["update_fields"] = ["close_call_margin", "changed_at"]
+            kwargs["update_fields"] = [
+                "close_call_margin",
+                "price_stale_after_days",
+                "input_tokens",
+                "output_tokens",
+                "fine_tuning_one_off_usd",
+                "changed_at",
+            ]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @classmethod
@@ -382,3 +407,111 @@ class AccessPath(models.Model):
     @property
     def command_list(self) -> list[str]:
         return [line.rstrip() for line in self.commands.splitlines() if line.strip()]
+
+
+class Offering(models.Model):
+    """A model sold per token: a closed model's own API, or an open model on an API host."""
+
+    class Openness(models.TextChoices):
+        CLOSED = "closed", "Closed"
+        OPEN = "open", "Open weights"
+
+    class Access(models.TextChoices):
+        API = "api", "Provider API"
+        API_HOST = "api_host", "Third-party API host"
+
+    key = models.SlugField(max_length=60, unique=True, help_text=KEY_HELP)
+    label = models.CharField(max_length=120, help_text="e.g. 'GPT-5 mini (OpenAI API)'.")
+    provider = models.CharField(max_length=80)
+    model = models.CharField("model", max_length=80)
+    openness = models.CharField(max_length=6, choices=Openness.choices)
+    access = models.CharField(max_length=10, choices=Access.choices)
+    input_usd_per_mtok = models.DecimalField(
+        "input price (USD per million tokens)",
+        max_digits=10,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+    )
+    output_usd_per_mtok = models.DecimalField(
+        "output price (USD per million tokens)",
+        max_digits=10,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+    )
+    as_of = models.DateField("price as of", help_text="When this price was checked.")
+    source = models.CharField(max_length=200, help_text="Where the price comes from.")
+    is_default = models.BooleanField(
+        "default for its kind",
+        default=False,
+        help_text="Used in the break-even analysis for recommendations of this kind "
+        "(closed or open).",
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "key"]
+        verbose_name = "priced model (offering)"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class InfraProfile(models.Model):
+    """What it costs to run an open model yourself, all in."""
+
+    key = models.SlugField(max_length=60, unique=True, help_text=KEY_HELP)
+    label = models.CharField(max_length=120)
+    gpu_type = models.CharField("GPU type", max_length=80)
+    gpu_hourly_usd = models.DecimalField(
+        "price per GPU hour (USD)",
+        max_digits=10,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+    )
+    gpus_per_replica = models.PositiveSmallIntegerField(
+        "GPUs per replica", default=1, validators=[MinValueValidator(1)]
+    )
+    tokens_per_second = models.DecimalField(
+        "serving throughput (tokens per second per replica)",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    utilisation = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.6"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(1)],
+        help_text="Share of the throughput usable on average (0.01 to 1).",
+    )
+    fixed_monthly_usd = models.DecimalField(
+        "fixed operations cost per month (USD)",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="Engineering time, monitoring and the like.",
+    )
+    max_requests_per_day = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="A hard capacity cap (e.g. one workstation)."
+    )
+    one_off_usd = models.DecimalField(
+        "one-off cost (USD)",
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text="Hardware bought up front; spread over the amortisation period.",
+    )
+    as_of = models.DateField("prices as of")
+    source = models.CharField(max_length=200)
+    is_default = models.BooleanField(
+        "default", default=False, help_text="Used in the break-even analysis by default."
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "key"]
+        verbose_name = "self-hosting profile"
+
+    def __str__(self) -> str:
+        return self.label

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.cache import cache
 
 from advisor.engine import Approach, Condition, Dimension, Option, Question, Rule, Ruleset
+from advisor.knowledge import pricebook
 from advisor.knowledge.models import AccessPath, Preset, RuleCondition, RulesetState
 from advisor.knowledge.models import Approach as ApproachRow
 from advisor.knowledge.models import Question as QuestionRow
@@ -123,6 +124,10 @@ class Knowledge:
     @property
     def catalogue(self) -> Catalogue:
         return _memoised("catalogue", self.version, _build_catalogue)
+
+    @property
+    def prices(self) -> pricebook.PriceBook:
+        return _memoised("prices", self.version, pricebook.build)
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -397,6 +402,7 @@ def _lines(text: str) -> tuple[str, ...]:
 _ROW_LOADERS: dict[str, Callable[[], Any]] = {
     "core": _load_core_rows,
     "catalogue": _load_catalogue_rows,
+    "prices": pricebook.load_rows,
 }
 
 __all__ = [

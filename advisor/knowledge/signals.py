@@ -24,6 +24,8 @@ VERSIONED_MODELS = (
     models.RuleCondition,
     models.Preset,
     models.AccessPath,
+    models.Offering,
+    models.InfraProfile,
 )
 
 _state = threading.local()

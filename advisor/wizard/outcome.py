@@ -14,6 +14,7 @@ from typing import Any
 from advisor import engine
 from advisor.engine.comparison import resolved_weights
 from advisor.engine.results import json_number
+from advisor.knowledge.pricebook import cost_analysis
 from advisor.knowledge.ruleset import Knowledge
 
 
@@ -59,8 +60,21 @@ def build_outcome(
     changes = engine.what_would_change(ruleset, answers)
     catalogue = knowledge.catalogue
 
+    volume = effective.get("requests_per_day")
+    cost = (
+        cost_analysis(
+            knowledge.prices,
+            requests_per_day=volume,
+            approach=recommendation.top,
+            mission_critical=effective.get("uptime") == "mission_critical",
+        )
+        if isinstance(volume, int)
+        else None
+    )
+
     return {
         "ruleset_version": knowledge.version,
+        "costs": cost,
         "answers": [
             {
                 "key": q.key,

@@ -23,8 +23,8 @@ FORMAT = "sourcing-advisor-ruleset"
 FORMAT_VERSION = 1
 SEED_PATH = Path(__file__).resolve().parent / "seed" / "knowledge.json"
 SECTIONS = ("questions", "approaches", "dimensions", "rules", "presets", "access_paths")
-PRICE_SECTIONS = ("offerings", "infrastructure")
-PRICE_MODELS = ("Offering", "InfraProfile")
+PRICE_SECTIONS = ("offerings", "infrastructure", "plans")
+PRICE_MODELS = ("Offering", "InfraProfile", "PlanPreset")
 PRICE_SETTINGS = (
     "price_stale_after_days",
     "input_tokens",
@@ -122,6 +122,15 @@ def export_document(apps: Any = global_apps) -> dict[str, Any]:
         "infrastructure": [
             {name: _plain(getattr(p, name)) for name in INFRA_FIELDS}
             for p in (m.InfraProfile.objects.order_by("order", "key") if m.InfraProfile else [])
+        ],
+        "plans": [
+            {
+                "slug": p.slug,
+                "label": p.label,
+                "description": p.description,
+                "workloads": p.workloads,
+            }
+            for p in (m.PlanPreset.objects.order_by("order", "slug") if m.PlanPreset else [])
         ],
         "questions": questions,
         "approaches": [
@@ -257,6 +266,27 @@ def check_document(document: Any) -> list[str]:
             problems.append(
                 f"Preset {preset.get('slug')!r}: unknown approach {preset['expected']!r}"
             )
+    offering_keys = {o.get("key") for o in document.get("offerings", [])}
+    for plan in document.get("plans", []):
+        workloads = plan.get("workloads")
+        if not isinstance(workloads, list) or not workloads:
+            problems.append(f"Plan {plan.get('slug')!r}: 'workloads' must be a non-empty list.")
+            continue
+        for workload in workloads:
+            name = workload.get("name") if isinstance(workload, dict) else None
+            if not name:
+                problems.append(f"Plan {plan.get('slug')!r}: every workload needs a name.")
+                continue
+            errors = engine.validate_answers(ruleset, workload.get("answers", {}))
+            for field, messages in errors.items():
+                problems.extend(
+                    f"Plan {plan.get('slug')!r}, {name}, {field}: {m}" for m in messages
+                )
+            alternative = workload.get("alternative")
+            if alternative is not None and alternative not in offering_keys:
+                problems.append(
+                    f"Plan {plan.get('slug')!r}, {name}: unknown offering {alternative!r}"
+                )
     for path in document["access_paths"]:
         if path.get("approach") not in approach_keys:
             problems.append(f"Access path {path.get('title')!r}: unknown approach")
@@ -486,10 +516,23 @@ def _replace_price_book(document: dict[str, Any], m: Any, save: Any) -> None:
     for order, item in enumerate(document.get("infrastructure", [])):
         fields = {name: item[name] for name in INFRA_FIELDS if name in item}
         save(m.InfraProfile(order=order * 10, **fields), f"Profile {item.get('key')!r}")
+    if m.PlanPreset is None:
+        return
+    m.PlanPreset.objects.all().delete()
+    for order, item in enumerate(document.get("plans", [])):
+        plan = m.PlanPreset(
+            slug=item["slug"],
+            label=item["label"],
+            description=item.get("description", ""),
+            workloads=item["workloads"],
+            order=order * 10,
+        )
+        save(plan, f"Plan {item['slug']!r}")
 
 
 def load_price_book(apps: Any = global_apps) -> None:
-    """Load only the shipped price book and its settings (a later data migration)."""
+    """Load only the shipped price book, plan presets and their settings (data migrations
+    added after the first seed)."""
     document = read_seed()
     problems = _price_problems(document)
     if problems:

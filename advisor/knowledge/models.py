@@ -515,3 +515,25 @@ class InfraProfile(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class PlanPreset(models.Model):
+    """A ready-made hybrid routing plan: several named workloads, each with its answers."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    label = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    workloads = models.JSONField(
+        default=list,
+        help_text='A list of workloads: [{"name": "...", "answers": {...}, '
+        '"alternative": "<offering key, optional: a choice to show beside the plan>", '
+        '"note": "..."}].',
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = "routing-plan preset"
+
+    def __str__(self) -> str:
+        return self.label

@@ -17,7 +17,7 @@ from django.core.cache import cache
 
 from advisor.engine import Approach, Condition, Dimension, Option, Question, Rule, Ruleset
 from advisor.knowledge import pricebook
-from advisor.knowledge.models import AccessPath, Preset, RuleCondition, RulesetState
+from advisor.knowledge.models import AccessPath, PlanPreset, Preset, RuleCondition, RulesetState
 from advisor.knowledge.models import Approach as ApproachRow
 from advisor.knowledge.models import Question as QuestionRow
 
@@ -92,11 +92,23 @@ class AccessPathInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanInfo:
+    slug: str
+    label: str
+    description: str
+    workloads: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
 class Catalogue:
     """Display content that the engine does not need: presets and access paths."""
 
     presets: tuple[PresetInfo, ...]
     access_paths: tuple[AccessPathInfo, ...]
+    plans: tuple[PlanInfo, ...] = ()
+
+    def plan(self, slug: str) -> PlanInfo | None:
+        return next((plan for plan in self.plans if plan.slug == slug), None)
 
     def preset(self, slug: str) -> PresetInfo | None:
         return next((preset for preset in self.presets if preset.slug == slug), None)
@@ -380,7 +392,12 @@ def _load_catalogue_rows() -> dict[str, list[tuple[Any, ...]]]:
             "approach__key", "kind", "title", "description", "steps", "commands"
         )
     ]
-    return {"presets": presets, "paths": paths}
+    plans = list(
+        PlanPreset.objects.order_by("order", "slug").values_list(
+            "slug", "label", "description", "workloads"
+        )
+    )
+    return {"presets": presets, "paths": paths, "plans": plans}
 
 
 def _build_catalogue(rows: dict[str, list[tuple[Any, ...]]]) -> Catalogue:
@@ -392,6 +409,7 @@ def _build_catalogue(rows: dict[str, list[tuple[Any, ...]]]) -> Catalogue:
             )
             for approach, kind, kind_label, title, description, steps, commands in rows["paths"]
         ),
+        plans=tuple(PlanInfo(*row) for row in rows.get("plans", [])),
     )
 
 

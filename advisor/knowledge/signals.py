@@ -26,6 +26,7 @@ VERSIONED_MODELS = (
     models.AccessPath,
     models.Offering,
     models.InfraProfile,
+    models.PlanPreset,
 )
 
 _state = threading.local()

@@ -30,6 +30,9 @@ class WizardSession(models.Model):
     answers = models.JSONField(default=dict, blank=True)
     weights = models.JSONField(default=dict, blank=True)
     preset = models.SlugField(max_length=60, blank=True)
+    workloads = models.JSONField(
+        default=list, blank=True, help_text="The hybrid routing plan: named workloads."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

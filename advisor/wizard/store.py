@@ -38,6 +38,7 @@ def save(
     answers: dict[str, Any] | None = None,
     weights: dict[str, Any] | None = None,
     preset: str | None = None,
+    workloads: list[dict[str, Any]] | None = None,
 ) -> WizardSession:
     """Store new answers/weights: an UPDATE of one row, or an INSERT for a first answer."""
     user = request.user if request.user.is_authenticated else None
@@ -48,6 +49,8 @@ def save(
         changes["weights"] = weights
     if preset is not None:
         changes["preset"] = preset
+    if workloads is not None:
+        changes["workloads"] = workloads
     if session is None:
         return WizardSession.objects.create(user=user, **changes)
     if user is not None and session.user_id is None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from advisor.wizard import views
+from advisor.wizard import plan_views, views
 
 app_name = "wizard"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("wizard/priorities/", views.priorities, name="priorities"),
     path("wizard/review/", views.review, name="review"),
     path("wizard/result/", views.result, name="result"),
+    path("plan/", plan_views.plan, name="plan"),
+    path("plan/add/", plan_views.plan_add, name="plan_add"),
+    path("plan/remove/<int:index>/", plan_views.plan_remove, name="plan_remove"),
+    path("plan/policy.json", plan_views.plan_policy, name="plan_policy"),
 ]

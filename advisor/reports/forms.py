@@ -11,7 +11,7 @@ from advisor.orgs.models import Membership
 
 class SaveReportForm(forms.Form):
     org = forms.ChoiceField(label="Organisation")
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, error_messages={"required": "Give the report a title."})
     notes = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -31,7 +31,7 @@ class SaveReportForm(forms.Form):
 
 
 class ReportDetailsForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, error_messages={"required": "Give the report a title."})
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def clean_title(self) -> str:

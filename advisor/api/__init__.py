@@ -1,0 +1,1 @@
+"""JSON API (django-ninja) over the knowledge base and the engine."""

@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+"""``/api/v1/``: the NinjaAPI's URL patterns (names ``api:ruleset``, ``api:recommend``,
+``api:openapi-json``)."""
+
+from advisor.api.api import api
 
 app_name = "api"
-urlpatterns: list = []
+urlpatterns = api.urls[0]

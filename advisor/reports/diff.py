@@ -7,6 +7,8 @@ from typing import Any
 
 def compare_snapshots(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Top pick, per-approach scores and reasons that differ between two snapshots."""
+    if old.get("kind") == "plan" or new.get("kind") == "plan":
+        return compare_plans(old, new)
     old_ranked = {r["approach"]: r for r in old.get("ranking", [])}
     new_ranked = {r["approach"]: r for r in new.get("ranking", [])}
     scores = []
@@ -43,4 +45,22 @@ def _reasons(snapshot: dict[str, Any]) -> set[tuple[str, str, Any]]:
         (entry["label"], reason["text"], reason["points"])
         for entry in snapshot.get("ranking", [])
         for reason in entry["reasons"]
+    }
+
+
+def compare_plans(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Which workloads are routed differently, and the combined cost before and after."""
+    before = {row["name"]: row["approach_label"] for row in old.get("workloads", [])}
+    routes = [
+        {"name": row["name"], "old": before.get(row["name"]), "new": row["approach_label"]}
+        for row in new.get("workloads", [])
+        if before.get(row["name"]) != row["approach_label"]
+    ]
+    return {
+        "plan": True,
+        "routes": routes,
+        "old_total": old.get("total_monthly_usd"),
+        "new_total": new.get("total_monthly_usd"),
+        "old_version": old.get("ruleset_version"),
+        "new_version": new.get("ruleset_version"),
     }

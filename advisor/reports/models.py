@@ -63,7 +63,14 @@ class Report(models.Model):
         return reverse("reports:detail", args=[self.org.code, self.code])
 
     @property
+    def is_plan(self) -> bool:
+        return self.snapshot.get("kind") == "plan"
+
+    @property
     def top_label(self) -> str:
+        if self.is_plan:
+            routes = {row["approach_label"] for row in self.snapshot["workloads"]}
+            return "Routing plan: " + ", ".join(sorted(routes))
         top = self.snapshot.get("top")
         return top["label"] if top else "No approach fits"
 

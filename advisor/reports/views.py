@@ -31,6 +31,8 @@ from advisor.reports.forms import ReportDetailsForm, SaveReportForm, ShareLinkFo
 from advisor.reports.models import Report, ShareLink, hash_token
 from advisor.wizard import store
 from advisor.wizard.outcome import build_outcome
+from advisor.wizard.plan_views import usable_workloads
+from advisor.wizard.routing import build_plan, workloads_of
 from advisor.wizard.steps import usable_answers, usable_weights
 
 PAGE_SIZE = 20
@@ -41,7 +43,7 @@ PAGE_SIZE = 20
 def save(request: HttpRequest) -> HttpResponse:
     """Save the current wizard result as a report in one of the user's organisations."""
     session = store.load(request)
-    if session is None or not session.answers:
+    if session is None or not (session.answers or session.workloads):
         messages.info(request, "Answer the questions first; then you can save the result.")
         return redirect("wizard:start")
     memberships = list(
@@ -52,9 +54,18 @@ def save(request: HttpRequest) -> HttpResponse:
     if not memberships:
         return render(request, "reports/save_no_org.html")
     knowledge = current_knowledge()
-    answers = usable_answers(knowledge, session.answers)
-    weights = usable_weights(knowledge, session.weights)
-    outcome = build_outcome(knowledge, answers, weights)
+    is_plan = (request.POST.get("source") or request.GET.get("source")) == "plan"
+    if is_plan:
+        workloads = usable_workloads(knowledge, session.workloads)
+        if not workloads:
+            messages.info(request, "Add a workload to the plan first.")
+            return redirect("wizard:plan")
+        answers, weights = {}, {}
+        outcome = build_plan(knowledge, workloads)
+    else:
+        answers = usable_answers(knowledge, session.answers)
+        weights = usable_weights(knowledge, session.weights)
+        outcome = build_outcome(knowledge, answers, weights)
     if request.method == "POST":
         form = SaveReportForm(memberships, request.POST)
         if form.is_valid():
@@ -71,9 +82,14 @@ def save(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Report saved.")
             return redirect(report)
     else:
-        top = outcome["top"]["label"] if outcome["top"] else "No approach fits"
-        form = SaveReportForm(memberships, initial={"title": f"AI sourcing: {top}"})
-    return render(request, "reports/save.html", {"form": form, "outcome": outcome})
+        if is_plan:
+            title = f"AI routing plan: {len(outcome['workloads'])} workloads"
+        else:
+            top = outcome["top"]["label"] if outcome["top"] else "No approach fits"
+            title = f"AI sourcing: {top}"
+        form = SaveReportForm(memberships, initial={"title": title})
+    context = {"form": form, "outcome": outcome, "is_plan": is_plan}
+    return render(request, "reports/save.html", context)
 
 
 @login_required
@@ -156,13 +172,18 @@ def report_rerun(request: HttpRequest, org_code: str, code: str) -> HttpResponse
     knowledge = current_knowledge()
     answers = usable_answers(knowledge, report.answers)
     weights = usable_weights(knowledge, report.weights)
+    if report.snapshot.get("kind") == "plan":
+        workloads = usable_workloads(knowledge, workloads_of(report.snapshot))
+        snapshot = build_plan(knowledge, workloads)
+    else:
+        snapshot = build_outcome(knowledge, answers, weights)
     rerun = Report.objects.create(
         org=membership.org,
         title=report.title,
         notes=report.notes,
         answers=answers,
         weights=weights,
-        snapshot=build_outcome(knowledge, answers, weights),
+        snapshot=snapshot,
         ruleset_version=knowledge.version,
         previous=report,
         created_by=request.user,

@@ -95,6 +95,7 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
             {
                 "name": workload["name"],
                 "note": workload.get("note", ""),
+                "alternative_key": workload.get("alternative"),
                 "answers": dict(recommendation.answers.items()),
                 "answer_labels": [
                     f"{questions[k].prompt} {_label(questions[k], v)}"
@@ -150,3 +151,16 @@ def _label(question: Any, value: Any) -> str:
     if question.kind == "number":
         return f"{value:,} {question.unit}".strip()
     return question.option_label(value)
+
+
+def workloads_of(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The workloads a saved plan was built from, to build it again with today's rules."""
+    return [
+        {
+            "name": row["name"],
+            "note": row.get("note", ""),
+            "answers": row["answers"],
+            **({"alternative": row["alternative_key"]} if row.get("alternative_key") else {}),
+        }
+        for row in plan["workloads"]
+    ]

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import F
 
 KEY_HELP = "A short identifier (lowercase letters, digits, _ or -) used by the API and reports."
@@ -18,6 +18,10 @@ KEY_HELP = "A short identifier (lowercase letters, digits, _ or -) used by the A
 
 class RulesetState(models.Model):
     """The single row that versions the knowledge base and holds its global settings."""
+
+    _CURRENT_SQL = (
+        "SELECT version, close_call_margin FROM knowledge_rulesetstate ORDER BY id LIMIT 1"
+    )
 
     version = models.PositiveBigIntegerField(default=1, editable=False)
     close_call_margin = models.DecimalField(
@@ -75,9 +79,15 @@ class RulesetState(models.Model):
 
     @classmethod
     def current(cls) -> tuple[int, float]:
-        """(version, close-call margin) in one query; (0, 5.0) before the first migration."""
-        row = cls.objects.values_list("version", "close_call_margin").first()
-        return (row[0], float(row[1])) if row else (0, 5.0)
+        """(version, close-call margin) in one query; (0, 5.0) before the first migration.
+
+        Every request asks this, so it is plain SQL: building the ORM query cost more than
+        running it.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(cls._CURRENT_SQL)
+            row = cursor.fetchone()
+        return (int(row[0]), float(row[1])) if row else (0, 5.0)
 
 
 class Question(models.Model):

@@ -26,12 +26,17 @@ class Step:
     number: int  # 1-based position among the steps
     total: int
     question: QuestionInfo | None = None
+    url: str = ""
 
-    @property
-    def url(self) -> str:
-        if self.kind == "question":
-            return reverse("wizard:question", args=[self.key])
-        return reverse(f"wizard:{self.kind}")
+    def __post_init__(self) -> None:
+        # Templates read the URL several times per step: reverse it once.
+        if not self.url:
+            url = (
+                reverse("wizard:question", args=[self.key])
+                if self.kind == "question"
+                else reverse(f"wizard:{self.kind}")
+            )
+            object.__setattr__(self, "url", url)
 
     @property
     def title(self) -> str:

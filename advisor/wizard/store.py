@@ -17,7 +17,7 @@ from advisor.wizard.models import WizardSession
 
 COOKIE = "advisor_wizard"
 COOKIE_AGE = 90 * 24 * 60 * 60
-_BY_TOKEN = "SELECT * FROM wizard_wizardsession WHERE token = %s"
+_SELECT_BY_KEY = "SELECT * FROM wizard_wizardsession WHERE token = %s"
 
 
 def load(request: HttpRequest) -> WizardSession | None:
@@ -25,7 +25,7 @@ def load(request: HttpRequest) -> WizardSession | None:
     if token and len(token) <= 64:
         # A raw query: every wizard request runs it, and compiling the ORM query cost
         # three times as much as running it.
-        found = next(iter(WizardSession.objects.raw(_BY_TOKEN, [token])), None)
+        found = next(iter(WizardSession.objects.raw(_SELECT_BY_KEY, [token])), None)
         if found is not None:
             return found
     user = getattr(request, "user", None)

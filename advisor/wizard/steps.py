@@ -6,6 +6,7 @@ certain earlier answers), so the step list is recomputed from the answers on eve
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,14 +30,16 @@ class Step:
     url: str = ""
 
     def __post_init__(self) -> None:
-        # Templates read the URL several times per step: reverse it once.
         if not self.url:
-            url = (
-                reverse("wizard:question", args=[self.key])
-                if self.kind == "question"
-                else reverse(f"wizard:{self.kind}")
-            )
-            object.__setattr__(self, "url", url)
+            object.__setattr__(self, "url", step_url(self.kind, self.key))
+
+
+@functools.cache
+def step_url(kind: str, key: str) -> str:
+    """Step URLs never change while the process runs: reverse each one once."""
+    if kind == "question":
+        return reverse("wizard:question", args=[key])
+    return reverse(f"wizard:{kind}")
 
     @property
     def title(self) -> str:

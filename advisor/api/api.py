@@ -20,7 +20,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
-from advisor.api import views
+from advisor.api import planning, views
 from advisor.api.responses import errors_response, json_response
 
 DESCRIPTION = f"""\
@@ -31,6 +31,9 @@ engine as the wizard.
   comparison dimensions and the use-case presets of the current knowledge-base version.
 * `POST /api/v1/recommend` ranks every approach for a set of answers, with the points behind
   each score.
+* `POST /api/v1/break-even` compares the monthly cost of an API with self-hosting and finds
+  the break-even volume, from the admin-edited price book.
+* `POST /api/v1/route` routes several workloads (a hybrid plan) in one call.
 * `GET /api/v1/openapi.json` is this document.
 
 **Errors.** A request that cannot be served answers 400, or 413 for a body over
@@ -68,6 +71,7 @@ api = NinjaAPI(
     parser=StrictJSONParser(),
 )
 api.add_router("", views.router)
+api.add_router("", planning.router)
 
 OPENAPI_MAX_AGE = 300
 

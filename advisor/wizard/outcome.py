@@ -8,14 +8,46 @@ a saved report.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
+
+from django.core.cache import cache
+from django.utils import timezone
 
 from advisor import engine
 from advisor.engine.comparison import resolved_weights
 from advisor.engine.results import json_number
 from advisor.knowledge.pricebook import cost_analysis
 from advisor.knowledge.ruleset import Knowledge
+
+OUTCOME_CACHE_SECONDS = 60 * 60
+
+
+def outcome_key(
+    knowledge: Knowledge, answers: Mapping[str, Any], weights: Mapping[str, Any]
+) -> str:
+    """Identifies an outcome: it depends only on the knowledge version, the answers, the
+    weights and the date (price staleness)."""
+    inputs = json.dumps(
+        [knowledge.version, answers, weights, timezone.now().date().isoformat()],
+        sort_keys=True,
+    )
+    return "outcome:" + hashlib.sha256(inputs.encode()).hexdigest()
+
+
+def cached_outcome(
+    knowledge: Knowledge, answers: Mapping[str, Any], weights: Mapping[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """``(outcome_key, build_outcome(...))``, remembered for equal inputs, so people who
+    reload or come back to a result reuse it (and its rendered page, see result.html)."""
+    key = outcome_key(knowledge, answers, weights)
+    outcome = cache.get(key)
+    if outcome is None:
+        outcome = build_outcome(knowledge, answers, weights)
+        cache.set(key, outcome, OUTCOME_CACHE_SECONDS)
+    return key, outcome
 
 
 def build_outcome(
@@ -47,7 +79,11 @@ def build_outcome(
             "points": json_number(r.points),
             "effect": r.effect,
             "because": [
-                {"question": questions[key].prompt, "answer": answer_label(key, effective[key])}
+                {
+                    "key": key,
+                    "question": questions[key].prompt,
+                    "answer": answer_label(key, effective[key]),
+                }
                 for key in r.questions
                 if key in effective
             ],

@@ -21,7 +21,7 @@ from advisor.knowledge.ruleset import Knowledge, current_knowledge
 from advisor.wizard import store
 from advisor.wizard.forms import ANSWER, AnswerForm, PrioritiesForm
 from advisor.wizard.models import WizardSession
-from advisor.wizard.outcome import build_outcome
+from advisor.wizard.outcome import cached_outcome
 from advisor.wizard.steps import (
     Step,
     find_step,
@@ -149,14 +149,16 @@ def result(request: HttpRequest) -> HttpResponse:
     answers = usable_answers(knowledge, session.answers)
     weights = usable_weights(knowledge, session.weights)
     steps = steps_for(knowledge, answers)
-    outcome = build_outcome(knowledge, answers, weights)
+    key, outcome = cached_outcome(knowledge, answers, weights)
     unanswered = [s for s in steps if s.kind == "question" and s.key not in answers]
-    change_urls = {s.question.prompt: s.url for s in steps if s.question is not None}
+    visible_keys = {s.key for s in steps if s.question is not None}
     preset = knowledge.catalogue.preset(session.preset) if session.preset else None
     context = {
         "outcome": outcome,
+        "outcome_key": key,
         "unanswered": unanswered,
-        "change_urls": change_urls,
+        "change_base": reverse("wizard:question", args=["__key__"]).replace("__key__/", ""),
+        "visible_keys": visible_keys,
         "preset": preset,
         "save_url": reverse("reports:save"),
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -11,16 +10,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from advisor.orgs.models import Organisation
+from advisor.orgs.models import Organisation, hash_token
+
+__all__ = ["Report", "ShareLink", "hash_token", "new_report_code"]
 
 
 def new_report_code() -> str:
     """A random, URL-safe id (96 bits): report URLs are not guessable sequences."""
     return secrets.token_urlsafe(12)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Report(models.Model):

@@ -583,7 +583,7 @@ def _split(text: str) -> list[str]:
 def _plain(value: Any) -> Any:
     """JSON-friendly: money and rates as strings (exact), dates as ISO strings."""
     if isinstance(value, Decimal):
-        return str(value.normalize()) if value == value.to_integral_value() else str(value)
+        return format(value.normalize(), "f")  # "10", "0.25": exact and readable
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

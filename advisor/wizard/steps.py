@@ -33,14 +33,6 @@ class Step:
         if not self.url:
             object.__setattr__(self, "url", step_url(self.kind, self.key))
 
-
-@functools.cache
-def step_url(kind: str, key: str) -> str:
-    """Step URLs never change while the process runs: reverse each one once."""
-    if kind == "question":
-        return reverse("wizard:question", args=[key])
-    return reverse(f"wizard:{kind}")
-
     @property
     def title(self) -> str:
         if self.question is not None:
@@ -48,6 +40,14 @@ def step_url(kind: str, key: str) -> str:
         if self.kind == PRIORITIES:
             return "What matters most to you?"
         return "Review your answers"
+
+
+@functools.cache
+def step_url(kind: str, key: str) -> str:
+    """Step URLs never change while the process runs: reverse each one once."""
+    if kind == "question":
+        return reverse("wizard:question", args=[key])
+    return reverse(f"wizard:{kind}")
 
 
 def steps_for(knowledge: Knowledge, answers: Mapping[str, Any]) -> list[Step]:

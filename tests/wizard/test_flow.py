@@ -135,7 +135,12 @@ def test_answering_every_question_leads_to_priorities_then_review(answered: Clie
     )
     assert response.status_code == 302
     assert response["Location"] == "/wizard/review/"
+    priorities = answered.get("/wizard/priorities/").content.decode()
+    assert "<title>What matters most to you? · Sourcing Advisor</title>" in priorities
+    assert ">What matters most to you?</h1>" in priorities
     review = answered.get("/wizard/review/").content.decode()
+    assert "<title>Review your answers · Sourcing Advisor</title>" in review
+    assert ">Review your answers</h1>" in review
     assert "Not sensitive" in review
     assert "300 requests per day" in review
     assert 'href="/wizard/result/"' in review

@@ -282,3 +282,16 @@ def test_other_reports_links_keep_working(org, report) -> None:
     _, theirs = make_link(other, revoked=True)
     assert Client().get(f"/s/{mine}/").status_code == 200
     assert Client().get(f"/s/{theirs}/").status_code == 404
+
+
+def test_a_share_page_has_no_forms_that_its_no_referrer_policy_would_break(
+    client, editor, report
+) -> None:
+    """With no Referer, browsers send "Origin: null" on a share page's forms: keep none."""
+    from tests.reports.helpers import make_link
+
+    _, token = make_link(report)
+    client.force_login(editor)
+    html = client.get(f"/s/{token}/").content.decode()
+    assert "<form" not in html
+    assert report.title in html

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from advisor.costs.breakeven import BreakEven, CurvePoint, round_cents
 
@@ -173,7 +173,10 @@ def _draw(
     api_label: str,
     sh_label: str,
 ) -> str:
-    fig = Figure(figsize=(6.4, 4.4), dpi=100, layout="constrained")
+    # Fixed margins: a constrained layout measures every label several times, and text
+    # measurement is most of the drawing time.
+    fig = Figure(figsize=(6.4, 4.4), dpi=100)
+    fig.subplots_adjust(left=0.13, right=0.97, top=0.86, bottom=0.2)
     ax = fig.add_subplot()
     volumes = [p.requests_per_day for p in series]
     api = [float(p.api_usd) for p in series]
@@ -188,7 +191,7 @@ def _draw(
     ax.set_xlim(volumes[0], volumes[-1])
     ax.set_xlabel("Requests per day (log scale)")
     ax.xaxis.set_major_locator(LogLocator(base=10))
-    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _compact(v)))
     # Empty bands are kept above and below the curves for the marker labels, so a label
     # never hides part of a line.
@@ -196,7 +199,7 @@ def _draw(
     if bottom > 0:
         # A log y-axis keeps both small and large bills legible and the API line straight.
         ax.set_yscale("log")
-        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.set_minor_locator(NullLocator())
         ax.set_ylabel("US dollars per month (log scale)")
         decades = max(math.log10(top / bottom), 1.0)
         ax.set_ylim(bottom / 10 ** (0.1 * decades), top * 10 ** (0.22 * decades))
@@ -226,7 +229,7 @@ def _draw(
         if self_hosted is not None:
             _point_label(ax, user, self_hosted, SELF_HOSTED_COLOUR, higher=not api_higher)
 
-    fig.legend(loc="outside lower center", ncols=2, frameon=False)
+    fig.legend(loc="lower center", ncols=2, frameon=False)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Title": title})
     return buffer.getvalue()

@@ -1,4 +1,7 @@
-"""Account pages we add to Django's own (login, logout, password change and reset)."""
+"""Account pages we add to Django's own (logout, password change and reset).
+
+Included before ``django.contrib.auth.urls``, so our ``login`` (rate limited) wins.
+"""
 
 from __future__ import annotations
 
@@ -8,4 +11,5 @@ from advisor.orgs import views
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("login/", views.login, name="login"),
 ]

@@ -53,4 +53,6 @@ class ShareLinkForm(forms.Form):
         expires_on = self.cleaned_data.get("expires_on")
         if expires_on is not None and expires_on < timezone.now().date():
             raise forms.ValidationError("Choose today or a later date.")
+        if expires_on is not None and expires_on >= date.max:  # no day after it to end on
+            raise forms.ValidationError("Choose an earlier date, or leave it empty.")
         return expires_on

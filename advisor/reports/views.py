@@ -97,7 +97,7 @@ def save(request: HttpRequest) -> HttpResponse:
 def report_list(request: HttpRequest, org_code: str) -> HttpResponse:
     membership = get_membership(request, org_code)
     reports = Report.objects.filter(org=membership.org).select_related("created_by")
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL: no NUL
     if query:
         reports = reports.filter(Q(title__icontains=query) | Q(notes__icontains=query))
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -22,3 +22,21 @@ def _fresh_knowledge_cache():
     yield
     clear_memo()
     cache.clear()
+
+
+def _runs_transactionally(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool({"live_server", "transactional_db"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run live-server (transactional) tests after every other database test.
+
+    They end by flushing the database, seeded knowledge included. pytest-django orders them
+    last, but pytest's grouping of parametrized tests (the browser ones) can pull later
+    tests behind them, so the order is restored here, keeping each group's own order.
+    """
+    items.sort(key=_runs_transactionally)

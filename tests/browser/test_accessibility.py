@@ -6,6 +6,7 @@ can look at the layout at both widths.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
+
+logger = logging.getLogger(__name__)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -194,7 +197,7 @@ def test_every_page_type_passes_axe(page: Page, site: str, watch, django_user_mo
     audit("admin-try-it")
 
     summary = "\n".join(audit.advisory) or "none"
-    print(f"\naxe on {len(audit.visited)} pages; moderate/minor violations:\n{summary}")
+    logger.info("axe on %d pages; moderate/minor violations:\n%s", len(audit.visited), summary)
     assert audit.blocking == [], (
         "serious/critical axe violations and phone overflow:\n" + "\n".join(audit.blocking)
     )

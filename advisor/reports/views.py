@@ -31,9 +31,8 @@ from advisor.reports.forms import ReportDetailsForm, SaveReportForm, ShareLinkFo
 from advisor.reports.models import Report, ShareLink, hash_token
 from advisor.wizard import store
 from advisor.wizard.outcome import build_outcome
-from advisor.wizard.plan_views import usable_workloads
 from advisor.wizard.routing import build_plan, workloads_of
-from advisor.wizard.steps import usable_answers, usable_weights
+from advisor.wizard.steps import usable_answers, usable_weights, usable_workloads
 
 PAGE_SIZE = 20
 

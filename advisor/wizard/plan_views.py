@@ -16,16 +16,7 @@ from advisor.wizard import store
 from advisor.wizard.models import WizardSession
 from advisor.wizard.plan_forms import MAX_WORKLOADS, WorkloadForm
 from advisor.wizard.routing import build_plan, routing_policy
-from advisor.wizard.steps import usable_answers
-
-
-def usable_workloads(knowledge: Knowledge, workloads: list[dict[str, Any]]) -> list[dict]:
-    """Saved workloads with the answers the current knowledge still understands."""
-    return [
-        {**w, "answers": usable_answers(knowledge, w.get("answers", {}))}
-        for w in workloads
-        if isinstance(w, dict) and w.get("name")
-    ]
+from advisor.wizard.steps import usable_workloads
 
 
 @require_GET

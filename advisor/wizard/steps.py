@@ -94,3 +94,12 @@ def usable_answers(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str
 def usable_weights(knowledge: Knowledge, weights: Mapping[str, Any]) -> dict[str, int]:
     errors = engine.validate_weights(knowledge.ruleset, weights)
     return {key: value for key, value in weights.items() if key not in errors and value is not None}
+
+
+def usable_workloads(knowledge: Knowledge, workloads: Any) -> list[dict[str, Any]]:
+    """Saved plan workloads, each with the answers the current knowledge still understands."""
+    return [
+        {**w, "answers": usable_answers(knowledge, w.get("answers", {}))}
+        for w in workloads
+        if isinstance(w, dict) and w.get("name")
+    ]

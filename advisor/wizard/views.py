@@ -103,11 +103,11 @@ def question(request: HttpRequest, key: str) -> HttpResponse:
             session = store.save(request, session, answers=answers)
             steps = steps_for(knowledge, answers)
             _, following = neighbours(steps, find_step(steps, key) or steps[-1])
-            return _advance(request, knowledge, session, steps, following or steps[-1])
+            return _advance(request, knowledge, session, answers, steps, following or steps[-1])
     else:
         initial = {ANSWER: answers[key]} if key in answers else {}
         form = AnswerForm(step.question, initial=initial)
-    return _render_step(request, knowledge, session, steps, step, form)
+    return _render_step(request, knowledge, answers, steps, step, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,11 +123,11 @@ def priorities(request: HttpRequest) -> HttpResponse:
         form = PrioritiesForm(knowledge.dimensions, request.POST)
         if form.is_valid():
             session = store.save(request, session, weights=dict(form.cleaned_data))
-            return _advance(request, knowledge, session, steps, steps[-1])
+            return _advance(request, knowledge, session, answers, steps, steps[-1])
     else:
         weights = usable_weights(knowledge, session.weights) if session else {}
         form = PrioritiesForm(knowledge.dimensions, initial=weights)
-    return _render_step(request, knowledge, session, steps, step, form)
+    return _render_step(request, knowledge, answers, steps, step, form)
 
 
 @require_GET
@@ -137,7 +137,7 @@ def review(request: HttpRequest) -> HttpResponse:
     session = store.load(request)
     answers = usable_answers(knowledge, session.answers) if session else {}
     steps = steps_for(knowledge, answers)
-    return _render_step(request, knowledge, session, steps, steps[-1], None)
+    return _render_step(request, knowledge, answers, steps, steps[-1], None)
 
 
 @require_GET
@@ -169,6 +169,7 @@ def _advance(
     request: HttpRequest,
     knowledge: Knowledge,
     session: WizardSession,
+    answers: dict[str, Any],
     steps: list[Step],
     following: Step,
 ) -> HttpResponse:
@@ -177,15 +178,13 @@ def _advance(
         return store.remember(HttpResponseRedirect(following.url), session)
     form: Any = None
     if following.kind == "question" and following.question is not None:
-        initial = (
-            {ANSWER: session.answers[following.key]} if following.key in session.answers else {}
-        )
+        initial = {ANSWER: answers[following.key]} if following.key in answers else {}
         form = AnswerForm(following.question, initial=initial)
     elif following.kind == "priorities":
         form = PrioritiesForm(
             knowledge.dimensions, initial=usable_weights(knowledge, session.weights)
         )
-    response = _render_step(request, knowledge, session, steps, following, form)
+    response = _render_step(request, knowledge, answers, steps, following, form)
     push_url(response, following.url)
     return store.remember(response, session)
 
@@ -193,12 +192,12 @@ def _advance(
 def _render_step(
     request: HttpRequest,
     knowledge: Knowledge,
-    session: WizardSession | None,
+    answers: dict[str, Any],
     steps: list[Step],
     step: Step,
     form: Any,
 ) -> HttpResponse:
-    answers = usable_answers(knowledge, session.answers) if session else {}
+    """Render ``step``; ``answers`` are the usable answers the view already checked."""
     previous, following = neighbours(steps, step)
     context = {
         "step": step,

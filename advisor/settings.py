@@ -54,9 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "bootstrap",
     "advisor.knowledge",
     "advisor.wizard",
@@ -96,6 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "advisor.context_processors.nav",
             ],
+            "libraries": {"advice": "advisor.advice.templatetags"},
         },
     },
 ]
@@ -160,8 +160,8 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every form field renders through one template (templates/forms/field.html).
+FORM_RENDERER = "advisor.forms.FormRenderer"
 
 # Email: the console in development, SMTP (configured by environment) in production.
 if DEBUG:

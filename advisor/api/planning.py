@@ -8,12 +8,10 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
-from advisor import costs, engine
-from advisor.api.responses import errors_response, json_response
-from advisor.api.schemas import AnswerValue, ErrorsOut
-from advisor.engine.results import json_number
+from advisor import advice, costs, engine
+from advisor.api.responses import errors_response
+from advisor.api.schemas import AnswerValue, ErrorsOut, Number
 from advisor.knowledge.ruleset import current_knowledge
-from advisor.wizard.routing import monthly_cost
 
 router = Router(tags=["costs and routing"])
 
@@ -54,11 +52,48 @@ class RouteIn(Schema):
     workloads: Annotated[list[Workload], Field(min_length=1, max_length=MAX_WORKLOADS)]
 
 
+class MonthlyCostOut(Schema):
+    api: float = Field(description="Paying per token, US dollars a month.")
+    self_hosted: float = Field(description="Running the profile, US dollars a month.")
+
+
+class BreakEvenOut(Schema):
+    monthly_cost: MonthlyCostOut
+    break_even_requests_per_day: int | None = Field(
+        description="Smallest volume from which self-hosting is no dearer (null: never)."
+    )
+    assumptions: dict[str, Any] = Field(description="Every figure the comparison used.")
+    offering: str = Field(description="The offering key compared.")
+    infrastructure: str = Field(description="The self-hosting profile key compared.")
+
+
+class RouteReasonOut(Schema):
+    text: str
+    points: Number
+
+
+class RoutedWorkloadOut(Schema):
+    name: str
+    approach: str | None = Field(description="Approach key (null if every one is excluded).")
+    label: str | None
+    close_call: bool
+    reasons: list[RouteReasonOut] = Field(description="The strongest reasons for the route.")
+    monthly_cost_usd: float | None = Field(description="Null when the volume is unanswered.")
+    option: str | None = Field(description="The offering or self-hosting profile priced.")
+
+
+class RouteOut(Schema):
+    plan: list[RoutedWorkloadOut]
+    hybrid: bool = Field(description="The workloads go to more than one approach.")
+    total_monthly_usd: float = Field(description="The workloads' costs added up.")
+    ruleset_version: int
+
+
 @router.post(
     "/break-even",
     url_name="break-even",
     operation_id="break_even",
-    response={200: dict[str, Any], 400: ErrorsOut, 413: ErrorsOut},
+    response={200: BreakEvenOut, 400: ErrorsOut, 413: ErrorsOut},
     summary="Monthly cost of an API and of self-hosting, and the break-even volume",
     description=(
         "Money in US dollars per 30-day month. The API cost grows linearly with volume; "
@@ -68,7 +103,7 @@ class RouteIn(Schema):
         "a day, 1 when it always is."
     ),
 )
-def break_even_view(request: HttpRequest, payload: BreakEvenIn) -> HttpResponse:
+def break_even_view(request: HttpRequest, response: HttpResponse, payload: BreakEvenIn) -> Any:
     book = current_knowledge().prices
     errors: dict[str, list[str]] = {}
     offering = book.offering(payload.offering or book.default_offerings.get("open"))
@@ -95,19 +130,15 @@ def break_even_view(request: HttpRequest, payload: BreakEvenIn) -> HttpResponse:
         return errors_response(
             {"requests_per_day": [f"{profile.label} serves at most {error.limit:,} a day."]}
         )
-    data = comparison.to_api_dict()
-    data["offering"] = offering.key
-    data["infrastructure"] = profile.key
-    response = json_response(data)
     response["Cache-Control"] = "no-store"
-    return response
+    return comparison.to_api_dict() | {"offering": offering.key, "infrastructure": profile.key}
 
 
 @router.post(
     "/route",
     url_name="route",
     operation_id="route",
-    response={200: dict[str, Any], 400: ErrorsOut, 413: ErrorsOut},
+    response={200: RouteOut, 400: ErrorsOut, 413: ErrorsOut},
     summary="Route each workload of a hybrid plan to its approach",
     description=(
         "Each workload's answers are ranked by the same engine as `/recommend`. `hybrid` is "
@@ -115,7 +146,7 @@ def break_even_view(request: HttpRequest, payload: BreakEvenIn) -> HttpResponse:
         "`workloads.<index>.<question key>`."
     ),
 )
-def route_view(request: HttpRequest, payload: RouteIn) -> HttpResponse:
+def route_view(request: HttpRequest, response: HttpResponse, payload: RouteIn) -> Any:
     knowledge = current_knowledge()
     errors: dict[str, list[str]] = {}
     for index, workload in enumerate(payload.workloads):
@@ -123,27 +154,24 @@ def route_view(request: HttpRequest, payload: RouteIn) -> HttpResponse:
             errors[f"workloads.{index}.{key}"] = messages
     if errors:
         return errors_response(errors)
-    plan = []
-    for workload in payload.workloads:
-        recommendation = engine.recommend(knowledge.ruleset, workload.answers)
-        top = recommendation.ranked(recommendation.top) if recommendation.top else None
-        cost = monthly_cost(knowledge.prices, recommendation.top, recommendation.answers, None)
-        plan.append(
-            {
-                "name": workload.name,
-                "approach": recommendation.top,
-                "label": top.label if top else None,
-                "close_call": recommendation.close_call,
-                "reasons": [
-                    {"text": r.text, "points": json_number(r.points)}
-                    for r in (top.reasons if top else ())
-                ],
-                "monthly_cost_usd": cost["usd"] if cost else None,
-            }
-        )
-    approaches = {row["approach"] for row in plan if row["approach"]}
-    response = json_response(
-        {"plan": plan, "hybrid": len(approaches) > 1, "ruleset_version": knowledge.version}
+    plan = advice.build_plan(
+        knowledge, [{"name": w.name, "answers": w.answers} for w in payload.workloads]
     )
     response["Cache-Control"] = "no-store"
-    return response
+    return {
+        "plan": [
+            {
+                "name": row["name"],
+                "approach": row["approach"],
+                "label": row["approach_label"] if row["approach"] else None,
+                "close_call": row["close_call"],
+                "reasons": row["reasons"],
+                "monthly_cost_usd": row["cost"]["monthly_usd"] if row["cost"] else None,
+                "option": row["cost"]["option"] if row["cost"] else None,
+            }
+            for row in plan["workloads"]
+        ],
+        "hybrid": plan["hybrid"],
+        "total_monthly_usd": plan["total_monthly_usd"],
+        "ruleset_version": plan["ruleset_version"],
+    }

@@ -1,8 +1,8 @@
 """Request and response shapes of the JSON API, as the OpenAPI document shows them.
 
-Only ``RecommendIn`` is validated at run time (and only its outline: the answers themselves
-are checked by the engine). The views render their responses directly, so the ``*Out``
-shapes are documentation and must follow ``recommendation_to_dict`` and ``views.ruleset``.
+Requests are validated against the ``*In`` shapes (their outline: the answers themselves are
+checked by the engine). Every 200 response is built through its ``*Out`` shape, so what the
+OpenAPI document promises is what the API returns.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, WithJsonSchema
+from pydantic import ConfigDict, Field, StrictInt, WithJsonSchema
 
 #: One answer: an option key, a whole number, or ``null`` for "not answered". Left as ``Any``
 #: here so that wrong types reach the engine's validation and its messages.
@@ -44,6 +44,18 @@ REQUEST_EXAMPLES = {
 }
 
 
+Number = int | float
+
+
+class AssumptionsIn(Schema):
+    """The shape of one request; the price book's typical request when left out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input_tokens: Annotated[StrictInt, Field(ge=0, le=2_000_000)]
+    output_tokens: Annotated[StrictInt, Field(ge=0, le=2_000_000)]
+
+
 class RecommendIn(Schema):
     """The answers to score. Every question is optional; a missing answer gives no signal."""
 
@@ -58,6 +70,9 @@ class RecommendIn(Schema):
         strict=True,
         description="Question key -> answer, keys as listed by GET /api/v1/ruleset.",
     )
+    assumptions: AssumptionsIn | None = Field(
+        None, description="Tokens in and out per request, for the costs."
+    )
 
 
 class ErrorsOut(Schema):
@@ -71,15 +86,41 @@ class ErrorsOut(Schema):
 
 class ReasonOut(Schema):
     text: str
-    points: float = Field(description="Points this reason adds (0 for an exclusion).")
+    points: Number = Field(description="Points this reason adds (0 for an exclusion).")
+    basis: str = Field(description='"rule" (a rule of the knowledge base) or "cost".')
+    questions: list[str] = Field(description="Keys of the questions this reason depends on.")
 
 
 class RankedOut(Schema):
     approach: str = Field(description="Approach key.")
     label: str
-    score: float = Field(description="Exactly the sum of the reasons' points.")
+    score: Number = Field(
+        description="Exactly the sum of the reasons' points. An excluded approach lists only "
+        "why it is excluded, so its score is 0."
+    )
     excluded: bool = Field(description="Ruled out by the answers; excluded approaches come last.")
     reasons: list[ReasonOut]
+
+
+class CostLineOut(Schema):
+    item: str
+    monthly_usd: float
+
+
+class ApproachCostOut(Schema):
+    approach: str = Field(description="Approach key.")
+    allowed: bool = Field(description="False when the answers exclude this approach.")
+    monthly_usd: float = Field(description="US dollars per 30-day month at the answered volume.")
+    option: str = Field(description="The offering key or self-hosting profile key priced.")
+    option_label: str
+    breakdown: list[CostLineOut]
+    prices_as_of: str = Field(description="Date of the prices used (YYYY-MM-DD).")
+
+
+class CostsOut(Schema):
+    assumptions: dict[str, Number] = Field(description="Tokens in and out per request.")
+    approaches: list[ApproachCostOut]
+    cheapest_allowed: str | None = Field(description="Approach key of the cheapest allowed.")
 
 
 class RecommendationOut(Schema):
@@ -88,6 +129,9 @@ class RecommendationOut(Schema):
     close_call: bool = Field(description="The runner-up is within the close-call margin.")
     ranking: list[RankedOut] = Field(description="Every approach, best first.")
     caveats: list[str] = Field(description="Warnings that apply to these answers.")
+    costs: CostsOut | None = Field(
+        description="A cost for every approach at the answered volume (null without a volume)."
+    )
 
 
 class OptionOut(Schema):

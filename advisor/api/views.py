@@ -1,15 +1,18 @@
-"""The API endpoints. Thin: the knowledge snapshot answers, the engine decides."""
+"""``GET /api/v1/ruleset`` and ``POST /api/v1/recommend``. Thin: the knowledge snapshot
+answers, the advice decides, and the ``*Out`` schemas shape every response."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from ninja import Router
 
-from advisor.api.responses import errors_response, json_response
+from advisor import advice
+from advisor.api.responses import errors_response
 from advisor.api.schemas import (
     REQUEST_EXAMPLES,
     ErrorsOut,
@@ -17,7 +20,7 @@ from advisor.api.schemas import (
     RecommendIn,
     RulesetOut,
 )
-from advisor.engine import InvalidAnswers, recommend, recommendation_to_dict
+from advisor.engine import InvalidAnswers
 from advisor.knowledge.ruleset import Knowledge, current_knowledge
 
 router = Router(tags=["advisor"])
@@ -37,12 +40,17 @@ RULESET_MAX_AGE = 60
         "answers 304 until an editor changes the knowledge base."
     ),
 )
-def ruleset(request: HttpRequest) -> HttpResponse:
+def ruleset(request: HttpRequest, response: HttpResponse) -> Any:
     knowledge = current_knowledge()
-    response = json_response(ruleset_to_dict(knowledge))
-    response["ETag"] = f'"ruleset-{knowledge.version}"'
+    etag = f'"ruleset-{knowledge.version}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        not_modified = HttpResponse(status=304)
+        not_modified["ETag"] = etag
+        patch_cache_control(not_modified, max_age=RULESET_MAX_AGE)
+        return not_modified
+    response["ETag"] = etag
     patch_cache_control(response, max_age=RULESET_MAX_AGE)
-    return get_conditional_response(request, etag=response["ETag"], response=response)
+    return ruleset_to_dict(knowledge)
 
 
 @router.post(
@@ -53,8 +61,9 @@ def ruleset(request: HttpRequest) -> HttpResponse:
     summary="Rank the sourcing approaches for a set of answers",
     description=(
         "Scores every approach for the answers given (any subset of the questions; a "
-        "missing or null answer gives no signal). Answers to questions that are not shown "
-        "for these answers (`show_if`) are checked but ignored. Not cacheable."
+        "missing or null answer gives no signal), and prices every approach at the answered "
+        "volume. Answers to questions that are not shown for these answers (`show_if`) are "
+        "checked but ignored. Not cacheable."
     ),
     openapi_extra={
         "requestBody": {"content": {"application/json": {"examples": REQUEST_EXAMPLES}}},
@@ -66,16 +75,55 @@ def ruleset(request: HttpRequest) -> HttpResponse:
         },
     },
 )
-def recommend_view(request: HttpRequest, payload: RecommendIn) -> HttpResponse:
-    ruleset = current_knowledge().ruleset
+def recommend_view(request: HttpRequest, response: HttpResponse, payload: RecommendIn) -> Any:
+    knowledge = current_knowledge()
+    assumptions = (
+        advice.Assumptions(payload.assumptions.input_tokens, payload.assumptions.output_tokens)
+        if payload.assumptions
+        else None
+    )
     try:
-        recommendation = recommend(ruleset, payload.answers)
+        result = advice.build_result(
+            knowledge, payload.answers, {}, assumptions, with_break_even=False
+        )
     except InvalidAnswers as invalid:
         return errors_response(invalid.errors)
-    # No ``what_would_change`` here: it costs about a third of this endpoint's throughput.
-    response = json_response(recommendation_to_dict(recommendation))
     response["Cache-Control"] = "no-store"
-    return response
+    return recommendation_to_dict(result)
+
+
+def recommendation_to_dict(result: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``POST /recommend`` shape of an advice result."""
+    costs = result["costs"]
+    return {
+        "ruleset_version": result["ruleset_version"],
+        "top": result["top"]["key"] if result["top"] else None,
+        "close_call": result["close_call"],
+        "ranking": [
+            {
+                "approach": ranked["approach"],
+                "label": ranked["label"],
+                "score": ranked["score"] if ranked["score"] is not None else 0,
+                "excluded": ranked["excluded"],
+                "reasons": [
+                    {
+                        "text": reason["text"],
+                        "points": reason["points"],
+                        "basis": reason["basis"],
+                        "questions": reason["questions"],
+                    }
+                    for reason in ranked["reasons"]
+                ],
+            }
+            for ranked in result["ranking"]
+        ],
+        "caveats": [caveat["text"] for caveat in result["caveats"]],
+        "costs": (
+            {key: costs[key] for key in ("assumptions", "approaches", "cheapest_allowed")}
+            if costs
+            else None
+        ),
+    }
 
 
 def ruleset_to_dict(knowledge: Knowledge) -> dict[str, Any]:

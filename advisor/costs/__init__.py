@@ -1,7 +1,9 @@
 """Break-even maths: paying an API per token versus self-hosting an open-weight model.
 
 Plain Python on plain types (no Django): the price book turns its rows into
-:class:`Offering` and :class:`InfraProfile`, and views render :func:`render_chart` output.
+:class:`Offering` and :class:`InfraProfile`. The chart (:mod:`advisor.costs.chart`) needs
+matplotlib, which takes seconds to import: its names load on first use, so starting a worker
+or running a management command never pays for it.
 """
 
 from __future__ import annotations
@@ -22,8 +24,18 @@ from advisor.costs.breakeven import (
     round_cents,
     self_hosted_monthly_cost,
 )
-from advisor.costs.chart import Chart, ChartRow, format_usd, render_chart
 from advisor.costs.model import CostOptions, InfraProfile, Offering, Workload
+
+_CHART_NAMES = frozenset({"Chart", "ChartRow", "format_usd", "render_chart"})
+
+
+def __getattr__(name: str) -> object:
+    if name in _CHART_NAMES:
+        from advisor.costs import chart
+
+        return getattr(chart, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BreakEven",

@@ -236,13 +236,10 @@ class AccessPathAdmin(KnowledgeAdmin):
 class RuleConditionInline(admin.TabularInline):
     model = RuleCondition
     form = forms.RuleConditionForm
-    formset = forms.RuleConditionFormSet
     fields = ("question", "operator", "option", "threshold")
-    extra = 0
-    min_num = 1
-    validate_min = False  # the formset explains the rule in its own words
+    extra = 1
     verbose_name = "condition"
-    verbose_name_plural = "conditions (all must hold for the rule to apply)"
+    verbose_name_plural = "conditions (all must hold; a rule without conditions always applies)"
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "option":
@@ -260,7 +257,7 @@ class QuestionTestedFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [
             *((str(pk), key) for pk, key in Question.objects.values_list("pk", "key")),
-            (self.NONE, "no condition (never applies)"),
+            (self.NONE, "no condition (always applies)"),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Rule]) -> QuerySet[Rule]:
@@ -304,7 +301,18 @@ class RuleAdmin(KnowledgeAdmin):
     @admin.display(description="when")
     def when(self, rule: Rule) -> str:
         parts = [describe_condition(condition) for condition in rule.conditions.all()]
-        return " and ".join(parts) if parts else "(no condition: never applies)"
+        return " and ".join(parts) if parts else "always (no condition)"
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        rule = form.instance
+        if rule.enabled and not rule.conditions.exists():
+            self.message_user(
+                request,
+                f"'{rule.name}' has no conditions, so it applies to every set of answers. "
+                "Add a condition to narrow it, or untick 'enabled' to switch it off.",
+                messages.WARNING,
+            )
 
     def get_urls(self) -> list[URLPattern]:
         return [

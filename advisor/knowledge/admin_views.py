@@ -7,7 +7,6 @@ the current ruleset version, so an edit shows up on the next request.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -16,13 +15,8 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from advisor.engine import (
-    InvalidAnswers,
-    Recommendation,
-    recommend,
-    validate_answers,
-    what_would_change,
-)
+from advisor.advice import build_result
+from advisor.engine import InvalidAnswers, validate_answers
 from advisor.engine.results import json_number
 from advisor.knowledge.models import Rule
 from advisor.knowledge.ruleset import Knowledge, PresetInfo, QuestionInfo, current_knowledge
@@ -108,120 +102,20 @@ def _whole_number(raw: str) -> object:
 # --- the outcome, ready to display --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReasonRow:
-    text: str
-    points: str
-    effect: str
-    rule_url: str
+def outcome_for(knowledge: Knowledge, answers: Mapping[str, object]) -> dict[str, Any]:
+    """The same result the wizard shows (raises ``InvalidAnswers`` like it), with a link to
+    edit the rule behind every reason."""
+    result = build_result(knowledge, answers, {}, with_break_even=False)
+    for ranked in result["ranking"]:
+        for reason in ranked["reasons"]:
+            reason["rule_url"] = _rule_url(reason["rule_id"])
+    for caveat in result["caveats"]:
+        caveat["rule_url"] = _rule_url(caveat["rule_id"])
+    return result
 
 
-@dataclass(frozen=True)
-class RankingRow:
-    position: int
-    key: str
-    label: str
-    score: str
-    excluded: bool
-    reasons: tuple[ReasonRow, ...]
-
-
-@dataclass(frozen=True)
-class ChangeRow:
-    question: str
-    answer: str
-    new_top: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    version: int
-    top: str
-    close_call: bool
-    rows: tuple[RankingRow, ...]
-    caveats: tuple[ReasonRow, ...]
-    changes: tuple[ChangeRow, ...]
-    ignored: tuple[str, ...]
-
-
-def outcome_for(knowledge: Knowledge, answers: Mapping[str, object]) -> Outcome:
-    """Rank the approaches for ``answers``; raises ``InvalidAnswers`` like the engine."""
-    ruleset = knowledge.ruleset
-    recommendation = recommend(ruleset, answers)
-    changes = what_would_change(ruleset, answers)
-    return Outcome(
-        version=recommendation.ruleset_version,
-        top=_approach_label(knowledge, recommendation.top),
-        close_call=recommendation.close_call,
-        rows=tuple(
-            RankingRow(
-                position=position,
-                key=ranked.approach,
-                label=ranked.label,
-                score=_points(ranked.score, signed=False),
-                excluded=ranked.excluded,
-                reasons=tuple(_reason(reason) for reason in ranked.reasons),
-            )
-            for position, ranked in enumerate(recommendation.ranking, start=1)
-        ),
-        caveats=tuple(_reason(caveat) for caveat in recommendation.caveats),
-        changes=tuple(
-            ChangeRow(
-                question=_prompt(knowledge, change.question),
-                answer=_answer_label(knowledge, change.question, change.answer),
-                new_top=_approach_label(knowledge, change.new_top),
-            )
-            for change in changes
-        ),
-        ignored=_ignored(knowledge, recommendation, answers),
-    )
-
-
-def _reason(reason: Any) -> ReasonRow:
-    return ReasonRow(
-        text=reason.text,
-        points=_points(reason.points, signed=True),
-        effect=reason.effect,
-        rule_url=reverse("admin:knowledge_rule_change", args=[reason.rule_id]),
-    )
-
-
-def _points(value: float, *, signed: bool) -> str:
-    number = json_number(value)
-    return f"+{number}" if signed and value > 0 else str(number)
-
-
-def _prompt(knowledge: Knowledge, key: str) -> str:
-    question = knowledge.question(key)
-    return question.prompt if question else key
-
-
-def _answer_label(knowledge: Knowledge, key: str, answer: str | int) -> str:
-    question = knowledge.question(key)
-    if question is None:
-        return str(answer)
-    if question.kind == "choice":
-        return question.option_label(answer)
-    unit = f" {question.unit}" if question.unit else ""
-    return f"{answer:,}{unit}" if isinstance(answer, int) else str(answer)
-
-
-def _approach_label(knowledge: Knowledge, key: str | None) -> str:
-    approach = knowledge.approach(key)
-    if approach is None:
-        return "no approach (every one is excluded)"
-    return approach.label
-
-
-def _ignored(
-    knowledge: Knowledge, recommendation: Recommendation, answers: Mapping[str, object]
-) -> tuple[str, ...]:
-    """Prompts of the questions answered but not asked (hidden by an earlier answer)."""
-    return tuple(
-        _prompt(knowledge, key)
-        for key in answers
-        if answers[key] is not None and key not in recommendation.answers
-    )
+def _rule_url(rule_id: int) -> str:
+    return reverse("admin:knowledge_rule_change", args=[rule_id])
 
 
 # --- the view ----------------------------------------------------------------------------
@@ -275,5 +169,6 @@ def try_it(request: HttpRequest, admin_site: AdminSite) -> TemplateResponse:
         "expected": expected,
         "outcome": outcome,
         "version": knowledge.version,
+        "labels": {approach.key: approach.label for approach in knowledge.approaches},
     }
     return TemplateResponse(request, "admin/knowledge/try_it.html", context)

@@ -253,74 +253,11 @@ class RuleForm(forms.ModelForm):
 
 
 class RuleConditionForm(forms.ModelForm):
-    """Checks a condition against the question picked in the same row."""
+    """A condition; ``RuleCondition.clean`` checks it against the question in its row."""
 
     class Meta:
         model = RuleCondition
         fields = ("question", "operator", "option", "threshold")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        question = cleaned.get("question")
-        if question is None:
-            return cleaned
-        self._condition_errors = condition_errors(
-            question, cleaned.get("operator"), cleaned.get("option"), cleaned.get("threshold")
-        )
-        for field, message in self._condition_errors.items():
-            self.add_error(field, message)
-        return cleaned
-
-    def _update_errors(self, errors: ValidationError) -> None:
-        # The model's clean() repeats the checks above on a half-filled row: once they
-        # have explained what is wrong, its messages would only repeat or confuse them.
-        if getattr(self, "_condition_errors", None):
-            return
-        super()._update_errors(errors)
-
-
-def condition_errors(
-    question: Question, operator: str | None, option: Option | None, threshold: int | None
-) -> dict[str, str]:
-    """Per-field messages for one condition; the same rules as ``RuleCondition.clean``."""
-    errors: dict[str, str] = {}
-    if question.kind == Question.Kind.CHOICE:
-        if operator and operator not in RuleCondition.CHOICE_OPERATORS:
-            errors["operator"] = "A single-choice question takes 'is' or 'is not'."
-        if option is None:
-            errors["option"] = f"Choose one of the answers to '{question.prompt}'."
-        elif option.question_id != question.pk:
-            errors["option"] = f"'{option.label}' is not an answer to '{question.prompt}'."
-        if threshold is not None:
-            errors["threshold"] = "Single-choice questions take no number: clear it."
-        return errors
-    if operator in RuleCondition.CHOICE_OPERATORS:
-        errors["operator"] = "A whole-number question takes a comparison (more/less than)."
-    if option is not None:
-        errors["option"] = "Whole-number questions take a number, not an answer: clear it."
-    if threshold is None:
-        errors["threshold"] = "Give the number to compare with."
-    else:
-        low, high = question.min_value, question.max_value
-        if (low is not None and threshold < low) or (high is not None and threshold > high):
-            errors["threshold"] = f"The number must be between {low} and {high}."
-    return errors
-
-
-class RuleConditionFormSet(BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        present = [
-            form
-            for form in self.forms
-            if not self._should_delete_form(form)
-            and (form.instance.pk is not None or form.has_changed())
-        ]
-        if not present:
-            raise ValidationError(
-                "A rule needs at least one condition: it applies only when its conditions "
-                "hold. Add one (to switch the rule off, untick 'enabled' instead)."
-            )
 
 
 # --- dimensions and ratings --------------------------------------------------------------

@@ -240,8 +240,11 @@ def check_document(document: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             problems.append(f"'{section}' must be a list of objects.")
     for number, rule in enumerate(document.get("rules") or [], start=1):
-        if isinstance(rule, dict) and not rule.get("conditions"):
-            problems.append(f"Rule {number} ({rule.get('name', '')!r}) has no condition.")
+        # A rule without conditions always applies; a malformed list is refused.
+        if isinstance(rule, dict) and not isinstance(rule.get("conditions", []), list):
+            problems.append(
+                f"Rule {number} ({rule.get('name', '')!r}): 'conditions' must be a list."
+            )
     if problems:
         return problems
     problems.extend(_price_problems(document))
@@ -340,7 +343,7 @@ def _engine_ruleset(document: dict[str, Any]) -> engine.Ruleset:
                         option=c.get("option"),
                         value=c.get("threshold"),
                     )
-                    for c in r["conditions"]
+                    for c in r.get("conditions", [])
                 ),
                 rationale=r["rationale"],
                 approach=r.get("approach"),
@@ -459,16 +462,17 @@ def _replace(document: dict[str, Any], m: Any) -> None:
             ),
             f"Rule {order + 1}",
         )
-        m.RuleCondition.objects.bulk_create(
-            m.RuleCondition(
-                rule=rule,
-                question=questions[c["question"]],
-                operator=c["operator"],
-                option=options.get((c["question"], c.get("option"))),
-                threshold=c.get("threshold"),
+        for c in r.get("conditions", []):
+            save(
+                m.RuleCondition(
+                    rule=rule,
+                    question=questions[c["question"]],
+                    operator=c["operator"],
+                    option=options.get((c["question"], c.get("option"))),
+                    threshold=c.get("threshold"),
+                ),
+                f"Rule {order + 1}, condition on {c['question']!r}",
             )
-            for c in r["conditions"]
-        )
     for order, p in enumerate(document["presets"]):
         save(
             m.Preset(

@@ -234,6 +234,10 @@ class DimensionRating(models.Model):
 
 
 class Rule(models.Model):
+    """Adds points to an approach, excludes or requires it, or adds a caveat, when all its
+    conditions hold. A rule without conditions always applies (an empty "and" is true):
+    the engine, the snapshot, the admin and the importer all read it so."""
+
     class Effect(models.TextChoices):
         POINTS = "points", "Add or remove points"
         EXCLUDE = "exclude", "Exclude the approach"
@@ -318,38 +322,40 @@ class RuleCondition(models.Model):
         return f"{self.question.key} {self.get_operator_display()} {target}"
 
     def clean(self) -> None:
+        """The one check of a condition: the admin's forms and the importer both call it."""
+        problems = self.problems()
+        if problems:
+            raise ValidationError(problems)
+
+    def problems(self) -> dict[str, str]:
+        """Per-field messages: what this condition lacks or has too much of for its question."""
         if self.question_id is None:
-            return
+            return {}
         question = self.question
+        errors: dict[str, str] = {}
         if question.kind == Question.Kind.CHOICE:
-            if self.operator not in self.CHOICE_OPERATORS:
-                raise ValidationError(
-                    {"operator": "A single-choice question takes 'is' or 'is not'."}
-                )
+            if self.operator and self.operator not in self.CHOICE_OPERATORS:
+                errors["operator"] = "A single-choice question takes 'is' or 'is not'."
             if self.option_id is None:
-                raise ValidationError({"option": "Choose one of the question's answers."})
-            if self.option.question_id != question.pk:
-                raise ValidationError(
-                    {"option": f"'{self.option.label}' is not an answer to '{question.prompt}'."}
-                )
+                errors["option"] = f"Choose one of the answers to '{question.prompt}'."
+            elif self.option.question_id != question.pk:
+                errors["option"] = f"'{self.option.label}' is not an answer to '{question.prompt}'."
             if self.threshold is not None:
-                raise ValidationError({"threshold": "Single-choice questions take no number."})
+                errors["threshold"] = "Single-choice questions take no number: clear it."
+            return errors
+        if self.operator in self.CHOICE_OPERATORS:
+            errors["operator"] = "A whole-number question takes a comparison (more/less than)."
+        if self.option_id is not None:
+            errors["option"] = "Whole-number questions take a number, not an answer: clear it."
+        if self.threshold is None:
+            errors["threshold"] = "Give the number to compare with."
         else:
-            if self.operator in self.CHOICE_OPERATORS:
-                raise ValidationError(
-                    {"operator": "A whole-number question takes a comparison (more/less than)."}
-                )
-            if self.option_id is not None:
-                raise ValidationError({"option": "Whole-number questions take a number."})
-            if self.threshold is None:
-                raise ValidationError({"threshold": "Give the number to compare with."})
             low, high = question.min_value, question.max_value
             if (low is not None and self.threshold < low) or (
                 high is not None and self.threshold > high
             ):
-                raise ValidationError(
-                    {"threshold": f"The number must be between {low} and {high}."}
-                )
+                errors["threshold"] = f"The number must be between {low} and {high}."
+        return errors
 
 
 class Preset(models.Model):

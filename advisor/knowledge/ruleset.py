@@ -17,9 +17,10 @@ from django.core.cache import cache
 
 from advisor.engine import Approach, Condition, Dimension, Option, Question, Rule, Ruleset
 from advisor.knowledge import pricebook
-from advisor.knowledge.models import AccessPath, PlanPreset, Preset, RuleCondition, RulesetState
+from advisor.knowledge.models import AccessPath, PlanPreset, Preset, RulesetState
 from advisor.knowledge.models import Approach as ApproachRow
 from advisor.knowledge.models import Question as QuestionRow
+from advisor.knowledge.models import Rule as RuleRow
 
 CACHE_TIMEOUT = 24 * 60 * 60
 
@@ -215,19 +216,21 @@ def _load_core_rows() -> dict[str, list[tuple[Any, ...]]]:
             "ratings__score",
         )
     )
+    # From the rules (not the conditions), so a rule without conditions is kept: it always
+    # applies. Its one row carries None in the condition columns.
     conditions = list(
-        RuleCondition.objects.filter(rule__enabled=True)
-        .order_by("rule__order", "rule_id", "id")
+        RuleRow.objects.filter(enabled=True)
+        .order_by("order", "id", "conditions__id")
         .values_list(
-            "rule_id",
-            "rule__effect",
-            "rule__approach__key",
-            "rule__points",
-            "rule__rationale",
-            "question__key",
-            "operator",
-            "option__key",
-            "threshold",
+            "id",
+            "effect",
+            "approach__key",
+            "points",
+            "rationale",
+            "conditions__question__key",
+            "conditions__operator",
+            "conditions__option__key",
+            "conditions__threshold",
         )
     )
     return {"questions": questions, "approaches": approaches, "conditions": conditions}
@@ -317,6 +320,8 @@ def _build_knowledge(
                 "conditions": [],
             },
         )
+        if q_key is None:
+            continue  # a rule without conditions
         rule["conditions"].append(
             Condition(
                 question=q_key,

@@ -1,4 +1,4 @@
-"""Forms for accounts and organisations. Templates render them with crispy bootstrap5."""
+"""Forms for accounts and organisations (rendered by the site's one form renderer)."""
 
 from __future__ import annotations
 

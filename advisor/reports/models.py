@@ -21,19 +21,26 @@ def new_report_code() -> str:
 
 
 class Report(models.Model):
-    """A result saved for an organisation.
+    """A result or a routing plan saved for an organisation.
 
-    ``snapshot`` holds everything the page shows (questions as worded, answers, ranking,
-    reasons, caveats, comparison, next steps) as it was when saved, so later edits to the
-    knowledge never change it. ``answers`` and ``weights`` are kept to re-run it.
+    ``inputs`` are what made it, as given (answers, weights and cost assumptions, or the
+    plan's workloads); ``snapshot`` holds everything the page shows as it was when saved, so
+    later edits to the knowledge never change it. A re-run builds a new snapshot from the
+    inputs; the snapshot itself is never read back as input.
     """
+
+    class Kind(models.TextChoices):
+        RESULT = "result", "Recommendation"
+        PLAN = "plan", "Routing plan"
 
     code = models.CharField(max_length=24, unique=True, default=new_report_code, editable=False)
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reports")
     title = models.CharField(max_length=200)
     notes = models.TextField(blank=True)
-    answers = models.JSONField(default=dict)
-    weights = models.JSONField(default=dict)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RESULT)
+    inputs = models.JSONField(
+        default=dict, help_text="What the report was made from, as given: answers or workloads."
+    )
     snapshot = models.JSONField()
     ruleset_version = models.PositiveBigIntegerField()
     previous = models.ForeignKey(
@@ -61,7 +68,7 @@ class Report(models.Model):
 
     @property
     def is_plan(self) -> bool:
-        return self.snapshot.get("kind") == "plan"
+        return self.kind == self.Kind.PLAN
 
     @property
     def top_label(self) -> str:

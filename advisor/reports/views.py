@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from advisor import advice
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.orgs.access import get_membership, get_membership_for_edit
 from advisor.orgs.models import Membership, Role
@@ -30,9 +31,6 @@ from advisor.reports.diff import compare_snapshots
 from advisor.reports.forms import ReportDetailsForm, SaveReportForm, ShareLinkForm
 from advisor.reports.models import Report, ShareLink, hash_token
 from advisor.wizard import store
-from advisor.wizard.outcome import build_outcome
-from advisor.wizard.routing import build_plan, workloads_of
-from advisor.wizard.steps import usable_answers, usable_weights, usable_workloads
 
 PAGE_SIZE = 20
 
@@ -55,16 +53,18 @@ def save(request: HttpRequest) -> HttpResponse:
     knowledge = current_knowledge()
     is_plan = (request.POST.get("source") or request.GET.get("source")) == "plan"
     if is_plan:
-        workloads = usable_workloads(knowledge, session.workloads)
-        if not workloads:
+        kind = advice.PLAN
+        inputs = advice.plan_inputs(advice.usable_workloads(knowledge, session.workloads))
+        if not inputs["workloads"]:
             messages.info(request, "Add a workload to the plan first.")
             return redirect("wizard:plan")
-        answers, weights = {}, {}
-        outcome = build_plan(knowledge, workloads)
     else:
-        answers = usable_answers(knowledge, session.answers)
-        weights = usable_weights(knowledge, session.weights)
-        outcome = build_outcome(knowledge, answers, weights)
+        kind = advice.RESULT
+        inputs = advice.result_inputs(
+            advice.usable_answers(knowledge, session.answers),
+            advice.usable_weights(knowledge, session.weights),
+        )
+    outcome = advice.build_snapshot(knowledge, kind, inputs)
     if request.method == "POST":
         form = SaveReportForm(memberships, request.POST)
         if form.is_valid():
@@ -72,8 +72,8 @@ def save(request: HttpRequest) -> HttpResponse:
                 org=form.memberships[form.cleaned_data["org"]].org,
                 title=form.cleaned_data["title"],
                 notes=form.cleaned_data["notes"],
-                answers=answers,
-                weights=weights,
+                kind=kind,
+                inputs=inputs,
                 snapshot=outcome,
                 ruleset_version=knowledge.version,
                 created_by=request.user,
@@ -169,25 +169,19 @@ def report_rerun(request: HttpRequest, org_code: str, code: str) -> HttpResponse
     membership = get_membership_for_edit(request, org_code)
     report = _report(membership, code)
     knowledge = current_knowledge()
-    answers = usable_answers(knowledge, report.answers)
-    weights = usable_weights(knowledge, report.weights)
-    if report.snapshot.get("kind") == "plan":
-        workloads = usable_workloads(knowledge, workloads_of(report.snapshot))
-        snapshot = build_plan(knowledge, workloads)
-    else:
-        snapshot = build_outcome(knowledge, answers, weights)
+    inputs = advice.usable_inputs(knowledge, report.kind, report.inputs)
     rerun = Report.objects.create(
         org=membership.org,
         title=report.title,
         notes=report.notes,
-        answers=answers,
-        weights=weights,
-        snapshot=snapshot,
+        kind=report.kind,
+        inputs=inputs,
+        snapshot=advice.build_snapshot(knowledge, report.kind, inputs),
         ruleset_version=knowledge.version,
         previous=report,
         created_by=request.user,
     )
-    dropped = sorted(set(report.answers) - set(answers))
+    dropped = advice.dropped_answers(knowledge, report.kind, report.inputs)
     if dropped:
         messages.warning(
             request,
@@ -212,8 +206,16 @@ def report_export(request: HttpRequest, org_code: str, code: str, fmt: str) -> H
             "organisation": membership.org.name,
             "created_at": report.created_at.isoformat(),
             "ruleset_version": report.ruleset_version,
-            "answers": report.answers,
-            "weights": report.weights,
+            "kind": report.kind,
+            "inputs": report.inputs,
+            **(
+                {}
+                if report.is_plan
+                else {
+                    "answers": report.inputs.get("answers"),
+                    "weights": report.inputs.get("weights"),
+                }
+            ),
             "result": report.snapshot,
         }
         response: HttpResponse = JsonResponse(document, json_dumps_params={"indent": 2})

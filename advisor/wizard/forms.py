@@ -7,9 +7,40 @@ from typing import Any
 from django import forms
 
 from advisor.engine import DEFAULT_WEIGHT
+from advisor.forms import NumberWithUnit, OptionCards
 from advisor.knowledge.ruleset import DimensionInfo, QuestionInfo
 
 ANSWER = "answer"
+
+
+def answer_field(question: QuestionInfo, *, heading: bool = False) -> forms.Field:
+    """The form field that asks ``question``: its options as cards, or a whole number."""
+    field: forms.Field
+    if question.kind == "number":
+        attrs: dict[str, Any] = {"inputmode": "numeric", "step": 1}
+        field = forms.IntegerField(
+            label=question.prompt,
+            min_value=question.min_value,
+            max_value=question.max_value,
+            widget=NumberWithUnit(attrs=attrs, unit=question.unit),
+            error_messages={
+                "required": "Enter a whole number to continue.",
+                "invalid": "Enter a whole number, such as 500.",
+            },
+        )
+    else:
+        field = forms.ChoiceField(
+            label=question.prompt,
+            choices=[(option.key, option.label) for option in question.options],
+            widget=OptionCards(hints={o.key: o.help_text for o in question.options}),
+            error_messages={
+                "required": "Choose one of the answers to continue.",
+                "invalid_choice": "That answer is no longer offered: choose again.",
+            },
+        )
+    field.help_text = question.help_text
+    field.heading = heading  # type: ignore[attr-defined]
+    return field
 
 
 class AnswerForm(forms.Form):
@@ -20,35 +51,7 @@ class AnswerForm(forms.Form):
         kwargs.setdefault("auto_id", f"id_{question.key}_%s")
         super().__init__(*args, **kwargs)
         self.question = question
-        if question.kind == "number":
-            self.fields[ANSWER] = forms.IntegerField(
-                label=question.prompt,
-                min_value=question.min_value,
-                max_value=question.max_value,
-                error_messages={
-                    "required": "Enter a whole number to continue.",
-                    "invalid": "Enter a whole number, such as 500.",
-                },
-            )
-        else:
-            self.fields[ANSWER] = forms.ChoiceField(
-                label=question.prompt,
-                choices=[(option.key, option.label) for option in question.options],
-                widget=forms.RadioSelect,
-                error_messages={
-                    "required": "Choose one of the answers to continue.",
-                    "invalid_choice": "That answer is no longer offered: choose again.",
-                },
-            )
-
-    @property
-    def options(self) -> list[dict[str, Any]]:
-        """The options with their checked state, for the template's radio group."""
-        current = self.data.get(ANSWER) if self.is_bound else self.initial.get(ANSWER)
-        return [
-            {"key": o.key, "label": o.label, "help_text": o.help_text, "checked": o.key == current}
-            for o in self.question.options
-        ]
+        self.fields[ANSWER] = answer_field(question, heading=True)
 
 
 class PrioritiesForm(forms.Form):
@@ -64,6 +67,7 @@ class PrioritiesForm(forms.Form):
                 max_value=5,
                 initial=DEFAULT_WEIGHT,
                 help_text=dimension.description,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
                 error_messages={
                     "required": "Give a number from 0 to 5.",
                     "invalid": "Give a whole number from 0 to 5.",

@@ -21,8 +21,9 @@ class WorkloadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
+            field: forms.Field
             if question.kind == "number":
-                field: forms.Field = forms.IntegerField(
+                field = forms.IntegerField(
                     min_value=question.min_value,
                     max_value=question.max_value,
                     required=False,

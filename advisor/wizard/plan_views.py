@@ -5,23 +5,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from advisor.advice import build_plan, routing_policy, usable_workloads
+from advisor.http import HtmxHttpRequest
 from advisor.knowledge.ruleset import Knowledge, current_knowledge
 from advisor.wizard import store
 from advisor.wizard.models import WizardSession
 from advisor.wizard.plan_forms import MAX_WORKLOADS, WorkloadForm
-from advisor.wizard.routing import build_plan, routing_policy
-from advisor.wizard.steps import usable_workloads
 
 
 @require_GET
 @vary_on_headers("HX-Request")
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: HtmxHttpRequest) -> HttpResponse:
     knowledge = current_knowledge()
     session = store.load(request)
     slug = request.GET.get("preset")
@@ -38,7 +38,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
-def plan_add(request: HttpRequest) -> HttpResponse:
+def plan_add(request: HtmxHttpRequest) -> HttpResponse:
     knowledge = current_knowledge()
     session = store.load(request)
     workloads = usable_workloads(knowledge, session.workloads) if session else []
@@ -55,7 +55,7 @@ def plan_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
-def plan_remove(request: HttpRequest, index: int) -> HttpResponse:
+def plan_remove(request: HtmxHttpRequest, index: int) -> HttpResponse:
     knowledge = current_knowledge()
     session = store.load(request)
     workloads = usable_workloads(knowledge, session.workloads) if session else []
@@ -66,7 +66,7 @@ def plan_remove(request: HttpRequest, index: int) -> HttpResponse:
 
 
 @require_GET
-def plan_policy(request: HttpRequest) -> HttpResponse:
+def plan_policy(request: HtmxHttpRequest) -> HttpResponse:
     knowledge = current_knowledge()
     session = store.load(request)
     workloads = usable_workloads(knowledge, session.workloads) if session else []
@@ -81,7 +81,7 @@ def plan_policy(request: HttpRequest) -> HttpResponse:
 
 
 def _after_change(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     knowledge: Knowledge,
     session: WizardSession | None,
     workloads: list[dict[str, Any]],

@@ -79,27 +79,3 @@ def first_unanswered(steps: list[Step], answers: Mapping[str, Any]) -> Step:
         if step.kind == "question" and step.key not in answers:
             return step
     return steps[-1]
-
-
-def usable_answers(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, Any]:
-    """The saved answers the current knowledge still understands.
-
-    An editor may have removed a question or an option since the answer was saved: such
-    answers are dropped, so the wizard asks again instead of failing.
-    """
-    errors = engine.validate_answers(knowledge.ruleset, answers)
-    return {key: value for key, value in answers.items() if key not in errors and value is not None}
-
-
-def usable_weights(knowledge: Knowledge, weights: Mapping[str, Any]) -> dict[str, int]:
-    errors = engine.validate_weights(knowledge.ruleset, weights)
-    return {key: value for key, value in weights.items() if key not in errors and value is not None}
-
-
-def usable_workloads(knowledge: Knowledge, workloads: Any) -> list[dict[str, Any]]:
-    """Saved plan workloads, each with the answers the current knowledge still understands."""
-    return [
-        {**w, "answers": usable_answers(knowledge, w.get("answers", {}))}
-        for w in workloads
-        if isinstance(w, dict) and w.get("name")
-    ]

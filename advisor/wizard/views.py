@@ -9,32 +9,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url
 
-from advisor import engine
+from advisor import advice
+from advisor.advice import usable_answers, usable_weights
+from advisor.http import HtmxHttpRequest
 from advisor.knowledge.ruleset import Knowledge, current_knowledge
 from advisor.wizard import store
 from advisor.wizard.forms import ANSWER, AnswerForm, PrioritiesForm
 from advisor.wizard.models import WizardSession
-from advisor.wizard.outcome import cached_outcome
-from advisor.wizard.steps import (
-    Step,
-    find_step,
-    first_unanswered,
-    neighbours,
-    steps_for,
-    usable_answers,
-    usable_weights,
-)
+from advisor.wizard.steps import Step, find_step, first_unanswered, neighbours, steps_for
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     knowledge = current_knowledge()
     return render(
         request,
@@ -44,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: HtmxHttpRequest) -> HttpResponse:
     """Start or resume; `?preset=<slug>` starts prefilled and jumps to the review."""
     knowledge = current_knowledge()
     session = store.load(request)
@@ -76,7 +69,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def restart(request: HttpRequest) -> HttpResponse:
+def restart(request: HtmxHttpRequest) -> HttpResponse:
     knowledge = current_knowledge()
     session = store.load(request)
     if session is not None:
@@ -86,7 +79,7 @@ def restart(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def question(request: HttpRequest, key: str) -> HttpResponse:
+def question(request: HtmxHttpRequest, key: str) -> HttpResponse:
     knowledge = current_knowledge()
     session = store.load(request)
     answers = usable_answers(knowledge, session.answers) if session else {}
@@ -112,7 +105,7 @@ def question(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @vary_on_headers("HX-Request")
-def priorities(request: HttpRequest) -> HttpResponse:
+def priorities(request: HtmxHttpRequest) -> HttpResponse:
     knowledge = current_knowledge()
     session = store.load(request)
     answers = usable_answers(knowledge, session.answers) if session else {}
@@ -132,7 +125,7 @@ def priorities(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @vary_on_headers("HX-Request")
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: HtmxHttpRequest) -> HttpResponse:
     knowledge = current_knowledge()
     session = store.load(request)
     answers = usable_answers(knowledge, session.answers) if session else {}
@@ -141,7 +134,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def result(request: HttpRequest) -> HttpResponse:
+def result(request: HtmxHttpRequest) -> HttpResponse:
     knowledge = current_knowledge()
     session = store.load(request)
     if session is None or not session.answers:
@@ -149,7 +142,7 @@ def result(request: HttpRequest) -> HttpResponse:
     answers = usable_answers(knowledge, session.answers)
     weights = usable_weights(knowledge, session.weights)
     steps = steps_for(knowledge, answers)
-    key, outcome = cached_outcome(knowledge, answers, weights)
+    key, outcome = advice.cached_result(knowledge, answers, weights)
     unanswered = [s for s in steps if s.kind == "question" and s.key not in answers]
     visible_keys = {s.key for s in steps if s.question is not None}
     preset = knowledge.catalogue.preset(session.preset) if session.preset else None
@@ -166,7 +159,7 @@ def result(request: HttpRequest) -> HttpResponse:
 
 
 def _advance(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     knowledge: Knowledge,
     session: WizardSession,
     answers: dict[str, Any],
@@ -190,7 +183,7 @@ def _advance(
 
 
 def _render_step(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     knowledge: Knowledge,
     answers: dict[str, Any],
     steps: list[Step],
@@ -205,33 +198,12 @@ def _render_step(
         "form": form,
         "previous": previous,
         "following": following,
-        "leaning": _leaning(knowledge, answers),
+        "leaning": advice.leaning(knowledge, answers),
         "review": _review_rows(steps, answers) if step.kind == "review" else None,
         "answered_all": all(s.key in answers for s in steps if s.kind == "question"),
     }
     template = "wizard/step.html#htmx_response" if request.htmx else "wizard/step.html"
     return render(request, template, context)
-
-
-def _leaning(knowledge: Knowledge, answers: dict[str, Any]) -> dict[str, Any] | None:
-    """What the answers so far point to, for the side panel."""
-    if not answers:
-        return None
-    recommendation = engine.recommend(knowledge.ruleset, answers)
-    top = knowledge.approach(recommendation.top)
-    if top is None:
-        return None
-    ranked = recommendation.ranked(top.key)
-    strongest = max(ranked.reasons, key=lambda r: r.points, default=None)
-    return {
-        "label": top.label,
-        "summary": top.summary,
-        "close_call": recommendation.close_call,
-        "runner_up": (knowledge.approach(recommendation.runner_up) or top).label
-        if recommendation.runner_up
-        else None,
-        "because": strongest.text if strongest else "",
-    }
 
 
 def _review_rows(steps: list[Step], answers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -240,11 +212,6 @@ def _review_rows(steps: list[Step], answers: dict[str, Any]) -> list[dict[str, A
         if step.question is None:
             continue
         value = answers.get(step.key)
-        if value is None:
-            shown = None
-        elif step.question.kind == "number":
-            shown = f"{value:,} {step.question.unit}".strip()
-        else:
-            shown = step.question.option_label(value)
+        shown = None if value is None else advice.answer_label(step.question, value)
         rows.append({"step": step, "answer": shown})
     return rows

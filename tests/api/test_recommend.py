@@ -120,6 +120,7 @@ def test_response_has_the_contract_shape(client) -> None:
         "close_call",
         "ranking",
         "caveats",
+        "costs",
     }
     assert result["ruleset_version"] == get_ruleset(client)["version"]
     assert isinstance(result["close_call"], bool)
@@ -128,8 +129,20 @@ def test_response_has_the_contract_shape(client) -> None:
     for entry in result["ranking"]:
         assert set(entry) == {"approach", "label", "score", "excluded", "reasons"}
         for reason in entry["reasons"]:
-            assert set(reason) == {"text", "points"}
+            assert set(reason) == {"text", "points", "basis", "questions"}
+            assert reason["basis"] in {"rule", "cost"}
     assert all(isinstance(caveat, str) for caveat in result["caveats"])
+    assert set(result["costs"]) == {"assumptions", "approaches", "cheapest_allowed"}
+    for row in result["costs"]["approaches"]:
+        assert set(row) >= {
+            "approach",
+            "allowed",
+            "monthly_usd",
+            "option",
+            "option_label",
+            "breakdown",
+            "prices_as_of",
+        }
 
 
 def assert_scores_add_up(result: dict[str, Any]) -> None:

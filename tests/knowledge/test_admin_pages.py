@@ -77,13 +77,6 @@ def test_the_rule_list_filters_by_the_question_a_rule_tests(admin_client) -> Non
     assert shown == {"Mixed tasks: route each one", "Single task: one stack is simpler"}
 
 
-def test_the_rule_list_finds_rules_without_conditions(admin_client) -> None:
-    orphan = baker.make(Rule, name="Orphan", effect="caveat", rationale="x")
-    response = admin_client.get(admin_url(Rule), {"tests": "none"})
-    assert list(response.context["cl"].result_list) == [orphan]
-    assert "(no condition: never applies)" in response.content.decode()
-
-
 def test_a_big_rule_list_costs_a_bounded_number_of_queries(
     admin_client, django_assert_max_num_queries
 ) -> None:

@@ -127,35 +127,6 @@ def test_a_points_rule_needs_points(admin_client) -> None:
     assert form_errors(response) == {"points": ["Give the number of points (negative to remove)."]}
 
 
-def test_a_rule_without_conditions_is_refused(admin_client) -> None:
-    url = admin_url(Rule, "add")
-    data = changeform_data(admin_client.get(url))
-    data.update(
-        {
-            "name": "Always",
-            "effect": "caveat",
-            "rationale": "Always say this.",
-            "conditions-TOTAL_FORMS": "0",
-        }
-    )
-    response = admin_client.post(url, data)
-    assert response.status_code == 200
-    _, formset_errors = inline_errors(response)
-    assert formset_errors == [
-        "A rule needs at least one condition: it applies only when its conditions hold. "
-        "Add one (to switch the rule off, untick 'enabled' instead)."
-    ]
-    assert not Rule.objects.filter(name="Always").exists()
-
-
-def test_deleting_a_rules_last_condition_is_refused(admin_client) -> None:
-    rule = Rule.objects.get(name="Regulated data: self-host")
-    response = edit(admin_client, rule, **{"conditions-0-DELETE": "on"})
-    _, formset_errors = inline_errors(response)
-    assert formset_errors[0].startswith("A rule needs at least one condition")
-    assert rule.conditions.count() == 1
-
-
 def test_a_valid_new_rule_is_saved_with_its_condition(admin_client) -> None:
     stage = Question.objects.get(key="stage")
     response = add(

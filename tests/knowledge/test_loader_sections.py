@@ -28,7 +28,7 @@ def test_the_export_carries_prices_plans_and_their_settings() -> None:
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
-        (lambda d: d["rules"][0].update(conditions=[]), "has no condition"),
+        (lambda d: d["rules"][0].update(conditions="always"), "'conditions' must be a list"),
         (lambda d: d["offerings"][0].update(input_usd_per_mtok=-1), "Offering"),
         (lambda d: d["infrastructure"][0].update(utilisation="1.5"), "Self-hosting profile"),
         (

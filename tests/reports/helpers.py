@@ -17,7 +17,7 @@ from django.utils import timezone
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.orgs.models import Organisation
 from advisor.reports.models import Report, ShareLink
-from advisor.wizard.outcome import build_outcome
+from advisor import advice
 
 PRESET = "healthcare-finance-legal"
 TOP = "Open model, self-hosted"
@@ -55,9 +55,9 @@ def make_report(
         org=org,
         title=title,
         notes=notes,
-        answers=answers,
-        weights={},
-        snapshot=build_outcome(knowledge, answers, {}),
+        kind=advice.RESULT,
+        inputs=advice.result_inputs(answers, {}),
+        snapshot=advice.build_result(knowledge, answers, {}),
         ruleset_version=knowledge.version,
         created_by=created_by,
         **fields,

@@ -40,7 +40,8 @@ def test_markdown_export(client, viewer, org) -> None:
     assert "| # | Approach | Score | Excluded |" in markdown
     assert f"| 1 | {TOP} | 100 | no |" in markdown
     assert f"| 2 | {RUNNER_UP} | 85 | no |" in markdown
-    assert "| 6 | Closed model via API | 0 | yes |" in markdown
+    assert "| 6 | Closed model via API | — | yes |" in markdown  # excluded: no score
+    assert "### Closed model via API (excluded)" in markdown
     assert f"### {TOP} (100)" in markdown
     assert f"- {SELF_HOST_REASON} (100; because: {DATA_QUESTION} Regulated)" in markdown
     assert f"- {FINE_TUNE_REASON} (85; because: {DATA_QUESTION} Regulated)" in markdown

@@ -33,7 +33,7 @@ def test_rerun_after_a_rule_edit_shows_the_new_top_pick(client, editor, report) 
     assert rerun.title == report.title
     assert rerun.created_by == editor
     assert rerun.code != report.code
-    assert rerun.answers == report.answers
+    assert rerun.inputs["answers"] == report.inputs["answers"]
     assert rerun.ruleset_version == current_knowledge().version > report.ruleset_version
     assert rerun.snapshot["top"]["label"] == RUNNER_UP
 
@@ -76,9 +76,9 @@ def test_rerun_drops_answers_that_no_longer_fit_and_says_so(client, editor, repo
     page = text(client.post(url(report, "rerun/"), follow=True))
 
     rerun = Report.objects.get(previous=report)
-    assert rerun.answers == {}
+    assert rerun.inputs["answers"] == {}
     assert "no longer fit today's questions and were left out: data_sensitivity" in page
-    assert report.answers == {"data_sensitivity": "regulated"}
+    assert report.inputs["answers"] == {"data_sensitivity": "regulated"}
 
 
 def test_deleting_the_previous_report_keeps_the_rerun(client, editor, report) -> None:

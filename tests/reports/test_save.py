@@ -122,7 +122,7 @@ def test_saving_snapshots_the_result_and_opens_the_report(client, org, editor) -
     assert report.notes == "For the clinic."
     assert report.created_by == editor
     assert report.previous is None
-    assert report.answers == {"data_sensitivity": "regulated"}
+    assert report.inputs["answers"] == {"data_sensitivity": "regulated"}
     assert report.ruleset_version == current_knowledge().version
     snapshot = report.snapshot
     assert snapshot["ruleset_version"] == report.ruleset_version

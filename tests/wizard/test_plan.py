@@ -9,7 +9,7 @@ from django.test import Client
 
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.wizard.models import WizardSession
-from advisor.wizard.routing import build_plan, flowchart_path
+from advisor.advice import build_plan, flowchart_path
 from tests.wizard.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +46,14 @@ def test_the_financial_services_example_is_a_three_way_hybrid() -> None:
         "Classifying documents": "open_api_host",
     }
     assert plan["hybrid"] is True
-    total = sum(row["cost"]["usd"] for row in plan["workloads"])
+    total = sum(row["cost"]["monthly_usd"] for row in plan["workloads"])
     assert plan["total_monthly_usd"] == pytest.approx(total)
     classifying = plan["workloads"][2]
     # The guide's own example uses Gemini Flash here; the plan shows it beside its choice.
-    assert classifying["alternative"]["basis"] == "Gemini 2.5 Flash (Google API)"
-    assert classifying["alternative"]["usd"] == 540.0  # 20,000 x 30 x (500 x 0.30 + 300 x 2.5)
-    assert classifying["cost"]["usd"] == 319.2
+    assert classifying["alternative"]["option_label"] == "Gemini 2.5 Flash (Google API)"
+    # 20,000 x 30 x (500 x 0.30 + 300 x 2.5) / 1e6
+    assert classifying["alternative"]["monthly_usd"] == 540.0
+    assert classifying["cost"]["monthly_usd"] == 319.2
     assert classifying["alternative"]["cheaper"] is True
     assert classifying["path"][-1] == "api_host"
 

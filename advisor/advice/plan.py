@@ -1,17 +1,17 @@
-"""The hybrid routing plan: each workload routed by the engine, costed, and placed on the
-guide's routing flowchart.
-"""
+"""The hybrid routing plan: each workload routed by the engine, priced by the same rule as a
+single result, and placed on the guide's routing flowchart."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from advisor import costs, engine
-from advisor.knowledge.pricebook import CLOSED_APPROACHES, PriceBook
+from advisor import engine
+from advisor.advice import pricing
+from advisor.advice.inputs import answer_label, prompt
+from advisor.engine.results import json_number
 from advisor.knowledge.ruleset import Knowledge
 
-SELF_HOSTED_APPROACHES = frozenset({"open_self_hosted", "open_fine_tuned"})
 FLOWCHART_LIMIT = 1000  # the guide's "Volume > 1K/day?"
 
 
@@ -34,60 +34,30 @@ def flowchart_path(answers: Mapping[str, Any]) -> list[str]:
     return [*path, "either"]
 
 
-def monthly_cost(
-    book: PriceBook, approach: str | None, answers: Mapping[str, Any], offering_key: str | None
-) -> dict[str, Any] | None:
-    """What one workload costs a month on its approach, with the basis of the figure."""
-    volume = answers.get("requests_per_day")
-    if not isinstance(volume, int):
-        return None
-    workload = costs.Workload(volume, book.input_tokens, book.output_tokens)
-    if approach in SELF_HOSTED_APPROACHES and offering_key is None:
-        profile = book.profile(book.default_profile)
-        if profile is None:
-            return None
-        options = costs.CostOptions(
-            mission_critical=answers.get("uptime") == "mission_critical",
-            fine_tuning_one_off_usd=book.fine_tuning_one_off_usd
-            if approach == "open_fine_tuned"
-            else 0,
-        )
-        try:
-            total = costs.self_hosted_monthly_cost(workload, profile, options).total
-        except costs.CapacityExceeded:
-            return None
-        return {"usd": float(costs.round_cents(total)), "basis": f"self-hosted: {profile.label}"}
-    openness = "closed" if approach in CLOSED_APPROACHES or approach == "hybrid" else "open"
-    offering = book.offering(offering_key or book.default_offerings.get(openness))
-    if offering is None:
-        return None
-    total = costs.api_monthly_cost(workload, offering)
-    return {"usd": float(costs.round_cents(total)), "basis": offering.label, "key": offering.key}
-
-
 def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """Route every workload; JSON-able, so a report can keep it as its snapshot."""
     book = knowledge.prices
-    questions = {q.key: q for q in knowledge.questions}
+    assumptions = pricing.default_assumptions(book)
     rows = []
     total = 0.0
     complete_cost = True
     for workload in workloads:
         answers = workload.get("answers", {})
         recommendation = engine.recommend(knowledge.ruleset, answers)
+        effective = recommendation.answers
         top = recommendation.top
         approach = knowledge.approach(top)
-        cost = monthly_cost(book, top, recommendation.answers, None)
+        cost = pricing.approach_cost(book, top, effective, assumptions) if top else None
         if cost is None:
             complete_cost = False
         else:
-            total += cost["usd"]
+            total += cost["monthly_usd"]
         alternative = None
         if workload.get("alternative"):
-            other = monthly_cost(book, None, recommendation.answers, workload["alternative"])
+            other = pricing.offering_cost(book, workload["alternative"], effective, assumptions)
             if other is not None:
                 alternative = other | {
-                    "cheaper": cost is not None and cost["usd"] <= other["usd"],
+                    "cheaper": cost is not None and cost["monthly_usd"] <= other["monthly_usd"],
                 }
         ranked = recommendation.ranked(top) if top else None
         reasons = sorted(ranked.reasons, key=lambda r: -abs(r.points))[:3] if ranked else []
@@ -96,17 +66,16 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
                 "name": workload["name"],
                 "note": workload.get("note", ""),
                 "alternative_key": workload.get("alternative"),
-                "answers": dict(recommendation.answers.items()),
+                "answers": dict(effective),
                 "answer_labels": [
-                    f"{questions[k].prompt} {_label(questions[k], v)}"
-                    for k, v in recommendation.answers.items()
-                    if k in questions
+                    f"{prompt(knowledge, key)} {answer_label(knowledge.question(key), value)}"
+                    for key, value in effective.items()
                 ],
                 "approach": top,
                 "approach_label": approach.label if approach else "No approach fits",
                 "close_call": recommendation.close_call,
-                "reasons": [{"text": r.text, "points": float(r.points)} for r in reasons],
-                "path": flowchart_path(recommendation.answers),
+                "reasons": [{"text": r.text, "points": json_number(r.points)} for r in reasons],
+                "path": flowchart_path(effective),
                 "cost": cost,
                 "alternative": alternative,
             }
@@ -120,8 +89,8 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
         "approaches": used,
         "total_monthly_usd": round(total, 2),
         "total_complete": complete_cost,
-        "input_tokens": book.input_tokens,
-        "output_tokens": book.output_tokens,
+        "input_tokens": assumptions.input_tokens,
+        "output_tokens": assumptions.output_tokens,
     }
 
 
@@ -136,7 +105,7 @@ def routing_policy(plan: Mapping[str, Any]) -> dict[str, Any]:
                 "task": row["name"],
                 "route_to": row["approach"],
                 "route_label": row["approach_label"],
-                "model": (row["cost"] or {}).get("basis"),
+                "model": (row["cost"] or {}).get("option_label"),
                 "when": row["answers"],
                 "why": [reason["text"] for reason in row["reasons"]],
             }
@@ -145,22 +114,3 @@ def routing_policy(plan: Mapping[str, Any]) -> dict[str, Any]:
         "default": "closed_api",
         "notes": "Send each task to its route; review this policy when prices or models change.",
     }
-
-
-def _label(question: Any, value: Any) -> str:
-    if question.kind == "number":
-        return f"{value:,} {question.unit}".strip()
-    return question.option_label(value)
-
-
-def workloads_of(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The workloads a saved plan was built from, to build it again with today's rules."""
-    return [
-        {
-            "name": row["name"],
-            "note": row.get("note", ""),
-            "answers": row["answers"],
-            **({"alternative": row["alternative_key"]} if row.get("alternative_key") else {}),
-        }
-        for row in plan["workloads"]
-    ]

@@ -1,0 +1,22 @@
+"""Template helpers for pages that show advice (``{% load advice %}``).
+
+Registered as a template library in the settings (``TEMPLATES[...]["OPTIONS"]["libraries"]``),
+so this plain package needs no Django app of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import template
+
+from advisor.advice.charts import chart_image
+
+register = template.Library()
+
+
+@register.simple_tag
+def cost_chart(chart: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The drawn chart of a cost analysis (``{% cost_chart c.chart as chart %}``)."""
+    return chart_image(chart) if chart else None

@@ -34,6 +34,10 @@ class BoundField(forms.BoundField):
         classes = [built.get("class", ""), WIDGET_CLASSES.get(self.widget_type, "form-control")]
         if self.errors:
             classes.append("is-invalid")
+            if self.use_fieldset and self.auto_id:
+                # Django describes a group of radio buttons on its fieldset; each button
+                # also names the message, so it is read whichever button has focus.
+                built.setdefault("aria-describedby", f"{self.auto_id}_error")
         built["class"] = " ".join(name for name in classes if name)
         return built
 
@@ -63,7 +67,8 @@ class OptionCards(forms.RadioSelect):
         option["hint"] = self.hints.get(str(option["value"]), "")
         if option["hint"] and option["attrs"].get("id"):
             option["hint_id"] = f"{option['attrs']['id']}_hint"
-            option["attrs"]["aria-describedby"] = option["hint_id"]
+            described = option["attrs"].get("aria-describedby", "")
+            option["attrs"]["aria-describedby"] = f"{described} {option['hint_id']}".strip()
         return option
 
 

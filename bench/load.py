@@ -760,7 +760,7 @@ def verify(url: str, outcomes: list[dict[str, Any]]) -> list[str]:
             "LEFT JOIN orgs_membership m ON m.org_id = o.id"
         )
         reports = db.rows(
-            "SELECT r.id, r.code, r.org_id, r.title, r.answers, r.weights, r.created_by_id, "
+            "SELECT r.id, r.code, r.org_id, r.title, r.inputs, r.created_by_id, "
             "(SELECT COUNT(*) FROM reports_sharelink s WHERE s.report_id = r.id) AS links, "
             "(SELECT COALESCE(SUM(s.view_count), 0) FROM reports_sharelink s "
             " WHERE s.report_id = r.id) AS views, "
@@ -804,12 +804,13 @@ def verify(url: str, outcomes: list[dict[str, Any]]) -> list[str]:
             checked["reports"] += 1
             if row["code"] != report["code"] or row["created_by_id"] != user_id:
                 problems.append(f"{name}: report {report['title']!r} has another code or author")
-            if as_json(row["answers"]) != report["answers"]:
+            inputs = as_json(row["inputs"])
+            if inputs.get("answers") != report["answers"]:
                 problems.append(
-                    f"{name}: report {report['title']!r} answers {as_json(row['answers'])} "
+                    f"{name}: report {report['title']!r} answers {inputs.get('answers')} "
                     f"!= posted {report['answers']}"
                 )
-            if as_json(row["weights"]) != report["weights"]:
+            if inputs.get("weights") != report["weights"]:
                 problems.append(f"{name}: report {report['title']!r} weights differ from posted")
             low, high = report["links"], report["links"] + report["links_uncertain"]
             if not low <= row["links"] <= high or row["revoked"]:

@@ -57,7 +57,6 @@ def field_error(html: str, name: str) -> str:
     ``aria-invalid="true"`` and described by the element holding the message."""
     controls = inputs(html, name)
     assert controls, f"no control named {name!r}"
-    messages = []
     for attrs in controls:
         assert attrs.get("aria-invalid") == "true", attrs
         assert "is-invalid" in attrs.get("class", "").split(), attrs
@@ -68,9 +67,7 @@ def field_error(html: str, name: str) -> str:
         for tag, attrs in parse(html).elements
         if tag == "fieldset"
     }
-    for ids in described:
-        for element_id in ids.split():
-            if element_id.endswith("_error"):
-                messages.append(text_of(html, element_id))
+    error_ids = sorted({i for ids in described for i in ids.split() if i.endswith("_error")})
+    messages = [text_of(html, element_id) for element_id in error_ids]
     assert messages, f"no error message is tied to {name!r}"
     return " ".join(messages)

@@ -259,7 +259,8 @@ def share_create(request: HttpRequest, org_code: str, code: str) -> HttpResponse
 def share_revoke(request: HttpRequest, org_code: str, code: str, link_id: int) -> HttpResponse:
     membership = get_membership_for_edit(request, org_code)
     report = _report(membership, code)
-    updated = ShareLink.objects.filter(pk=link_id, report=report, revoked_at__isnull=True).update(
+    link = get_object_or_404(ShareLink, pk=link_id, report=report)
+    updated = ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     if updated:

@@ -60,10 +60,15 @@ def test_csp_forbids_inline_and_eval_script(settings) -> None:
     assert settings.SECURE_CSP["frame-ancestors"] == ["'none'"]
 
 
-def test_sqlite_is_tuned_for_several_workers(settings) -> None:
+def test_the_database_is_tuned_for_several_workers(settings) -> None:
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3":
-        return  # the PostgreSQL run checks PostgreSQL; nothing SQLite-specific to assert
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        # Connections are kept between requests and checked before reuse.
+        assert db["CONN_MAX_AGE"] > 0
+        assert db["CONN_HEALTH_CHECKS"] is True
+        return
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["CONN_MAX_AGE"] is None  # a SQLite connection is a file handle
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["timeout"] >= 5

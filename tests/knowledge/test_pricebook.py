@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from advisor.advice import build_result
 from advisor.knowledge.models import InfraProfile, Offering, RulesetState
 from advisor.knowledge.ruleset import current_knowledge
-from advisor.advice import build_result
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,10 @@ def test_the_price_book_ships_the_major_models_and_self_hosting_profiles() -> No
 
 def outcome_for(answers: dict) -> dict:
     return build_result(current_knowledge(), answers, {})
+
+
+def analysis(answers: dict) -> dict:
+    return outcome_for(answers)["costs"]["break_even"]
 
 
 def test_the_analysis_compares_the_recommended_kind_with_self_hosting() -> None:
@@ -70,7 +74,9 @@ def test_the_full_cost_of_self_hosting_counts_a_spare_and_fine_tuning() -> None:
         }
     )
     assert tuned["top"]["key"] == "open_fine_tuned"
-    assert tuned["costs"]["break_even"]["self_hosted"]["fine_tuning_usd"] == pytest.approx(5000 / 12, abs=0.01)
+    assert tuned["costs"]["break_even"]["self_hosted"]["fine_tuning_usd"] == pytest.approx(
+        5000 / 12, abs=0.01
+    )
 
 
 def test_prices_older_than_the_admin_set_age_are_flagged() -> None:
@@ -78,14 +84,14 @@ def test_prices_older_than_the_admin_set_age_are_flagged() -> None:
     Offering.objects.update(as_of=today - datetime.timedelta(days=90))
     Offering.objects.filter(key="gpt-5-mini").update(as_of=today - datetime.timedelta(days=91))
     RulesetState.bump()
-    rows = {o["label"]: o for o in outcome_for({"requests_per_day": 500})["costs"]["break_even"]["offerings"]}
+    rows = {o["label"]: o for o in analysis({"requests_per_day": 500})["offerings"]}
     assert rows["GPT-5 mini (OpenAI API)"]["stale"] is True
     assert rows["GPT-5 (OpenAI API)"]["stale"] is False
 
     state = RulesetState.objects.get()
     state.price_stale_after_days = 30
     state.save()
-    rows = {o["label"]: o for o in outcome_for({"requests_per_day": 500})["costs"]["break_even"]["offerings"]}
+    rows = {o["label"]: o for o in analysis({"requests_per_day": 500})["offerings"]}
     assert rows["GPT-5 (OpenAI API)"]["stale"] is True
 
 
@@ -96,7 +102,10 @@ def test_a_price_edit_applies_on_the_next_request() -> None:
     offering.save()
     after = outcome_for({"data_sensitivity": "non_sensitive", "requests_per_day": 500})
     assert after["ruleset_version"] > before["ruleset_version"]
-    assert after["costs"]["break_even"]["api"]["monthly_usd"] > before["costs"]["break_even"]["api"]["monthly_usd"]
+    assert (
+        after["costs"]["break_even"]["api"]["monthly_usd"]
+        > before["costs"]["break_even"]["api"]["monthly_usd"]
+    )
 
 
 def test_no_cost_analysis_without_a_volume() -> None:

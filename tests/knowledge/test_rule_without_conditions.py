@@ -59,7 +59,8 @@ def test_the_importer_keeps_it_and_the_export_round_trips(admin_client) -> None:
     load_document(document)
     ruleset = current_knowledge().ruleset
     always = [rule for rule in ruleset.rules if rule.rationale == ALWAYS]
-    assert len(always) == 1 and always[0].conditions == ()
+    assert len(always) == 1
+    assert always[0].conditions == ()
     recommendation = engine.recommend(ruleset, {})
     hybrid = recommendation.ranked("hybrid")
     assert [reason.text for reason in hybrid.reasons] == [ALWAYS]

@@ -14,10 +14,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.test import Client
 from django.utils import timezone
 
+from advisor import advice
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.orgs.models import Organisation
 from advisor.reports.models import Report, ShareLink
-from advisor import advice
 
 PRESET = "healthcare-finance-legal"
 TOP = "Open model, self-hosted"

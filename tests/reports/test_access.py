@@ -1,14 +1,7 @@
-"""Who may do what with an organisation's reports: every URL and action for every visitor.
-
-Owners and editors read and change; viewers only read (403 on changes); outsiders get 404,
-as if the organisation did not exist; anonymous visitors are sent to the login page.
-Refused actions change nothing.
-"""
+"""Reports across organisations: ids and links never cross from one organisation to another.
+The role matrix itself is ``tests/security/test_url_inventory``."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 
@@ -20,103 +13,6 @@ from tests.reports.helpers import make_link, make_report, url
 pytestmark = pytest.mark.django_db
 
 ACTORS = ("owner", "editor", "viewer", "outsider", "anonymous")
-
-READ = {"owner": 200, "editor": 200, "viewer": 200, "outsider": 404, "anonymous": 302}
-EDIT_PAGE = {"owner": 200, "editor": 200, "viewer": 403, "outsider": 404, "anonymous": 302}
-EDIT_POST = {"owner": 302, "editor": 302, "viewer": 403, "outsider": 404, "anonymous": 302}
-
-
-@dataclass
-class Scene:
-    report: Report
-    link: ShareLink
-
-
-@pytest.fixture
-def scene(report: Report) -> Scene:
-    link, _ = make_link(report)
-    return Scene(report=report, link=link)
-
-
-@dataclass
-class Action:
-    method: str
-    path: Callable[[Scene], str]
-    expected: dict[str, int]
-    data: dict[str, str] | None = None
-    changed: Callable[[Scene], bool] | None = None  # did the action take effect?
-
-
-ACTIONS: dict[str, Action] = {
-    "list": Action("get", lambda s: f"/orgs/{s.report.org.code}/reports/", READ),
-    "detail": Action("get", lambda s: url(s.report), READ),
-    "edit page": Action("get", lambda s: url(s.report, "edit/"), EDIT_PAGE),
-    "edit": Action(
-        "post",
-        lambda s: url(s.report, "edit/"),
-        EDIT_POST,
-        {"title": "Renamed", "notes": ""},
-        lambda s: Report.objects.get(pk=s.report.pk).title == "Renamed",
-    ),
-    "delete page": Action(
-        "get",
-        lambda s: url(s.report, "delete/"),
-        EDIT_PAGE,
-        changed=lambda s: not Report.objects.filter(pk=s.report.pk).exists(),
-    ),
-    "delete": Action(
-        "post",
-        lambda s: url(s.report, "delete/"),
-        EDIT_POST,
-        {},
-        lambda s: not Report.objects.filter(pk=s.report.pk).exists(),
-    ),
-    "rerun": Action(
-        "post",
-        lambda s: url(s.report, "rerun/"),
-        EDIT_POST,
-        {},
-        lambda s: Report.objects.filter(previous=s.report).exists(),
-    ),
-    "export md": Action("get", lambda s: url(s.report, "export.md"), READ),
-    "export json": Action("get", lambda s: url(s.report, "export.json"), READ),
-    "share": Action(
-        "post",
-        lambda s: url(s.report, "links/"),
-        {**EDIT_POST, "owner": 200, "editor": 200},  # the link is shown in the answer, once
-        {"expires_on": ""},
-        lambda s: ShareLink.objects.filter(report=s.report).count() == 2,
-    ),
-    "revoke": Action(
-        "post",
-        lambda s: url(s.report, f"links/{s.link.pk}/revoke/"),
-        EDIT_POST,
-        {},
-        lambda s: ShareLink.objects.get(pk=s.link.pk).revoked_at is not None,
-    ),
-}
-
-CASES = [
-    pytest.param(name, actor, action.expected[actor], id=f"{name}-{actor}")
-    for name, action in ACTIONS.items()
-    for actor in ACTORS
-]
-
-
-@pytest.mark.parametrize(("name", "actor", "expected"), CASES)
-def test_access_matrix(client, request, scene, name, actor, expected) -> None:
-    action = ACTIONS[name]
-    if actor != "anonymous":
-        client.force_login(request.getfixturevalue(actor))
-    path = action.path(scene)
-    response = getattr(client, action.method)(path, action.data or {})
-
-    assert response.status_code == expected
-    if actor == "anonymous":
-        assert response.headers["Location"] == f"/accounts/login/?next={path}"
-    if action.changed is not None:
-        takes_effect = action.method == "post" and actor in ("owner", "editor")
-        assert action.changed(scene) == takes_effect
 
 
 @pytest.mark.parametrize("suffix", ["rerun/", "links/", "links/{link}/revoke/"])
@@ -170,10 +66,9 @@ def test_revoking_a_link_of_another_report_has_no_effect(client, editor, org, re
     their_link, _ = make_link(other)
     client.force_login(editor)
 
-    response = client.post(url(report, f"links/{their_link.pk}/revoke/"), follow=True)
+    response = client.post(url(report, f"links/{their_link.pk}/revoke/"))
 
-    assert response.status_code in (200, 404)
-    assert "Share link revoked" not in response.content.decode()
+    assert response.status_code == 404  # not a link of this report
     their_link.refresh_from_db()
     assert their_link.revoked_at is None
 
@@ -184,7 +79,7 @@ def test_revoking_a_link_of_another_organisation_is_404(client, editor, report) 
     client.force_login(editor)
 
     assert client.post(url(theirs, f"links/{their_link.pk}/revoke/")).status_code == 404
-    assert client.post(url(report, f"links/{their_link.pk}/revoke/")).status_code in (302, 404)
+    assert client.post(url(report, f"links/{their_link.pk}/revoke/")).status_code == 404
 
     their_link.refresh_from_db()
     assert their_link.revoked_at is None

@@ -100,11 +100,3 @@ def test_report_page_and_exports_survive_knowledge_edits(client, org, editor) ->
     assert json_after["ruleset_version"] == saved_version
     assert json_after["result"]["ranking"][1]["label"] == RUNNER_UP
     assert json_after["result"]["ranking"][0]["reasons"][0]["text"] == SELF_HOST_REASON
-
-
-def test_the_stored_snapshot_is_not_rewritten(report) -> None:
-    stored = Report.objects.values_list("snapshot", flat=True).get(pk=report.pk)
-
-    edit_the_knowledge()
-
-    assert Report.objects.values_list("snapshot", flat=True).get(pk=report.pk) == stored

@@ -9,7 +9,10 @@
 - ``SHARE``: a shared report, reachable by its token alone.
 - ``ORG``: organisation-scoped. Each call names the lowest role allowed (``MEMBER``,
   ``EDITOR``, ``OWNER``): members below it get 403, outsiders 404 (as if the organisation
-  did not exist), anonymous visitors the login page.
+  did not exist), anonymous visitors the login page. A call that changes something says
+  how to see the change (``changed``): it must happen for allowed roles only.
+
+This is the site's one authorization matrix.
 
 Methods a pattern does not list answer 405. The admin's own patterns are Django's; the
 admin tests below only check that they all need a staff login.
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +31,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from advisor.orgs.models import Invitation, Membership, Organisation, Role
+from advisor.reports.models import Report, ShareLink
 from tests.security.conftest import Scene
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +53,7 @@ class Call:
     ok: int  # the status for a visitor who may make this call
     data: dict[str, Any] | None = None
     role: str | None = None  # ORG only: the lowest role allowed
+    changed: Callable[[Scene], bool] | None = None  # ORG only: did the call take effect?
 
 
 @dataclass(frozen=True)
@@ -62,8 +68,13 @@ def get(ok: int = 200, role: str | None = None) -> Call:
     return Call("get", ok, role=role)
 
 
-def post(ok: int = 302, data: dict[str, Any] | None = None, role: str | None = None) -> Call:
-    return Call("post", ok, data or {}, role)
+def post(
+    ok: int = 302,
+    data: dict[str, Any] | None = None,
+    role: str | None = None,
+    changed: Callable[[Scene], bool] | None = None,
+) -> Call:
+    return Call("post", ok, data or {}, role, changed)
 
 
 ROUTES: dict[str, Entry] = {
@@ -102,35 +113,110 @@ ROUTES: dict[str, Entry] = {
     "reports/save/": Entry(LOGIN, (get(302), post(302))),  # no wizard answers: to the wizard
     "orgs/<slug:org_code>/": Entry(ORG, (get(role=MEMBER),)),
     "orgs/<slug:org_code>/settings/": Entry(
-        ORG, (get(role=OWNER), post(data={"name": "Renamed"}, role=OWNER))
+        ORG,
+        (
+            get(role=OWNER),
+            post(
+                data={"name": "Renamed"},
+                role=OWNER,
+                changed=lambda s: Organisation.objects.get(pk=s.org.pk).name == "Renamed",
+            ),
+        ),
     ),
     "orgs/<slug:org_code>/members/<int:membership_id>/role/": Entry(
-        ORG, (post(data={"role": "editor"}, role=OWNER),)
+        ORG,
+        (
+            post(
+                data={"role": "editor"},
+                role=OWNER,
+                changed=lambda s: Membership.objects.get(pk=s.target.pk).role == Role.EDITOR,
+            ),
+        ),
     ),
     # Removing someone else (the scene's target); any member may remove themselves (leave).
-    "orgs/<slug:org_code>/members/<int:membership_id>/remove/": Entry(ORG, (post(role=OWNER),)),
+    "orgs/<slug:org_code>/members/<int:membership_id>/remove/": Entry(
+        ORG,
+        (
+            post(
+                role=OWNER,
+                changed=lambda s: not Membership.objects.filter(pk=s.target.pk).exists(),
+            ),
+        ),
+    ),
     "orgs/<slug:org_code>/invitations/new/": Entry(
         ORG,
-        (get(role=OWNER), post(200, {"email": "new@example.com", "role": "editor"}, OWNER)),
+        (
+            get(role=OWNER),
+            post(
+                200,  # the link is shown in the answer, once
+                {"email": "new@example.com", "role": "editor"},
+                OWNER,
+                lambda s: Invitation.objects.filter(email="new@example.com").exists(),
+            ),
+        ),
     ),
-    "orgs/<slug:org_code>/invitations/<int:invitation_id>/revoke/": Entry(ORG, (post(role=OWNER),)),
+    "orgs/<slug:org_code>/invitations/<int:invitation_id>/revoke/": Entry(
+        ORG,
+        (
+            post(
+                role=OWNER,
+                changed=lambda s: Invitation.objects.get(pk=s.invitation.pk).revoked_at is not None,
+            ),
+        ),
+    ),
     # Reports.
     "orgs/<slug:org_code>/reports/": Entry(ORG, (get(role=MEMBER),)),
     "orgs/<slug:org_code>/reports/<slug:code>/": Entry(ORG, (get(role=MEMBER),)),
     "orgs/<slug:org_code>/reports/<slug:code>/edit/": Entry(
-        ORG, (get(role=EDITOR), post(data={"title": "Renamed"}, role=EDITOR))
+        ORG,
+        (
+            get(role=EDITOR),
+            post(
+                data={"title": "Renamed"},
+                role=EDITOR,
+                changed=lambda s: Report.objects.get(pk=s.report.pk).title == "Renamed",
+            ),
+        ),
     ),
     "orgs/<slug:org_code>/reports/<slug:code>/delete/": Entry(
-        ORG, (get(role=EDITOR), post(role=EDITOR))
+        ORG,
+        (
+            get(role=EDITOR),
+            post(
+                role=EDITOR,
+                changed=lambda s: not Report.objects.filter(pk=s.report.pk).exists(),
+            ),
+        ),
     ),
-    "orgs/<slug:org_code>/reports/<slug:code>/rerun/": Entry(ORG, (post(role=EDITOR),)),
+    "orgs/<slug:org_code>/reports/<slug:code>/rerun/": Entry(
+        ORG,
+        (
+            post(
+                role=EDITOR,
+                changed=lambda s: Report.objects.filter(previous=s.report).exists(),
+            ),
+        ),
+    ),
     "orgs/<slug:org_code>/reports/<slug:code>/export.<str:fmt>": Entry(ORG, (get(role=MEMBER),)),
     "orgs/<slug:org_code>/reports/<slug:code>/links/": Entry(
         ORG,
-        (post(200, {"expires_on": ""}, EDITOR),),  # the link is shown once, in the answer
+        (
+            post(
+                200,  # the link is shown once, in the answer
+                {"expires_on": ""},
+                EDITOR,
+                lambda s: ShareLink.objects.filter(report=s.report).count() == 2,
+            ),
+        ),
     ),
     "orgs/<slug:org_code>/reports/<slug:code>/links/<int:link_id>/revoke/": Entry(
-        ORG, (post(role=EDITOR),)
+        ORG,
+        (
+            post(
+                role=EDITOR,
+                changed=lambda s: ShareLink.objects.get(pk=s.link.pk).revoked_at is not None,
+            ),
+        ),
     ),
     "s/<str:token>/": Entry(SHARE, (get(),)),
     # The JSON API.
@@ -249,16 +335,19 @@ def test_org_scoped_calls_follow_their_role_rule(client, request, scene, route, 
 
     response = send(client, ROUTES[route], call, path)
 
+    allowed = actor in ALLOWED_ROLES[call.role]
     if actor == "anonymous":
         assert response.status_code == 302
         assert response.headers["Location"] == login_redirect(path)
     elif actor == "outsider":
         assert response.status_code == 404
-    elif actor in ALLOWED_ROLES[call.role]:
+    elif allowed:
         assert response.status_code == call.ok, response.content[:300]
         assert not response.headers.get("Location", "").startswith("/accounts/login/")
     else:
         assert response.status_code == 403
+    if call.changed is not None:
+        assert call.changed(scene) == allowed, "a refused call changed something"
 
 
 # Everything else: who gets in -----------------------------------------------------------------

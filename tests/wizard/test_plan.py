@@ -7,9 +7,9 @@ import json
 import pytest
 from django.test import Client
 
+from advisor.advice import build_plan, flowchart_path
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.wizard.models import WizardSession
-from advisor.advice import build_plan, flowchart_path
 from tests.wizard.conftest import HTMX
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ DJANGO_DEBUG=1 for local development.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "advisor.orgs",
     "advisor.reports",
     "advisor.api",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a refused login into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "advisor.urls"
@@ -142,6 +146,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses (without checking the password) once the failure limit is reached.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -180,6 +189,25 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sourcing Advisor <advisor@localhost>")
+
+# The proxies in front of gunicorn (addresses or networks, "*" for any): their
+# X-Forwarded-For is believed, so limits keyed by address see the client, not the proxy.
+# gunicorn.conf.py trusts X-Forwarded-Proto from the same list.
+TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Failed logins (every login form, the admin's included): django-axes, counted in the
+# database so every worker and host shares them. See advisor/orgs/login_limits.py.
+AXES_HANDLER = "advisor.orgs.login_limits.LoginAttempts"
+AXES_FAILURE_LIMIT = 10  # per username; per address: login_limits.MAX_FAILURES_PER_ADDRESS
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "advisor.orgs.login_limits.username_key"
+AXES_CLIENT_IP_CALLABLE = "advisor.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "advisor.orgs.login_limits.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins: nothing to keep
+AXES_VERBOSE = False
 
 # Request bodies: the API refuses anything larger with 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024

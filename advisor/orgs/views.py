@@ -6,15 +6,12 @@ Every organisation view is ``@login_required`` and checks access through
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -66,65 +63,17 @@ def signup(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
-# Login, with failed attempts rate limited -------------------------------------------------
-
-LOGIN_MAX_FAILURES_PER_USERNAME = 10
-LOGIN_MAX_FAILURES_PER_ADDRESS = 30  # higher: an office behind one NAT address shares it
-LOGIN_WINDOW_SECONDS = 15 * 60
-LOGIN_THROTTLED_MESSAGE = "Too many failed attempts; try again in a few minutes."
+# Login ------------------------------------------------------------------------------------
 
 
-def _login_failure_keys(request: HttpRequest, username: str) -> dict[str, tuple[str, int]]:
-    """Cache keys (with their limits) counting failed logins by address and by username.
-
-    Counts live in the cache (Redis in production), so every worker and host shares them.
-    The username is hashed: any text may arrive, and cache keys must stay short and plain.
-    """
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    name = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-    return {
-        "address": (f"login-fail:addr:{address}", LOGIN_MAX_FAILURES_PER_ADDRESS),
-        "username": (f"login-fail:user:{name}", LOGIN_MAX_FAILURES_PER_USERNAME),
-    }
-
-
-def _login_blocked(request: HttpRequest, username: str) -> bool:
-    keys = _login_failure_keys(request, username)
-    return any((cache.get(key) or 0) >= limit for key, limit in keys.values())
-
-
-def _record_login_failure(request: HttpRequest, username: str) -> None:
-    for key, _ in _login_failure_keys(request, username).values():
-        if not cache.add(key, 1, LOGIN_WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, LOGIN_WINDOW_SECONDS)
-
-
-class ThrottledLoginView(auth_views.LoginView):
-    """Django's login, refusing with 429 (without checking the password) once an address
-    or a username has had too many failed attempts in the window. A successful login
-    clears its username's count (not the address's: one valid account must not reset it).
-    """
+class LoginView(auth_views.LoginView):
+    """Django's login. Failed attempts are limited for every login form alike, by
+    django-axes (``advisor/orgs/login_limits.py``), not here."""
 
     http_method_names = ["get", "post", "head", "options"]  # FormView answers PUT as POST
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = str(request.POST.get("username", ""))
-        if _login_blocked(request, username):
-            form = self.get_form_class()(request, initial={"username": username[:150]})
-            context = self.get_context_data(form=form, throttled=LOGIN_THROTTLED_MESSAGE)
-            return self.render_to_response(context, status=429)
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 302:  # form_valid: logged in and redirected
-            cache.delete(_login_failure_keys(request, username)["username"][0])
-        else:
-            _record_login_failure(request, username)
-        return response
 
-
-login = ThrottledLoginView.as_view()
+login = LoginView.as_view()
 
 
 # Organisations ----------------------------------------------------------------------------

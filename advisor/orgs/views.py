@@ -7,6 +7,7 @@ Every organisation view is ``@login_required`` and checks access through
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
@@ -23,9 +24,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from advisor.net import client_ip
 from advisor.orgs.access import get_membership, require_role
-from advisor.orgs.forms import InvitationForm, OrganisationForm, RoleForm, SignupForm
+from advisor.orgs.forms import (
+    InvitationForm,
+    OrganisationForm,
+    PasswordResetForm,
+    RoleForm,
+    SignupForm,
+)
 from advisor.orgs.models import Invitation, Membership, Organisation, Role, pending_invitations
+from advisor.ratelimit import Limit
 
 logger = logging.getLogger(__name__)
 
@@ -45,22 +54,56 @@ def _safe_next(request: HttpRequest) -> str:
 # Accounts ---------------------------------------------------------------------------------
 
 
+# Requests that cost us an email or an account are limited per client address (behind our
+# trusted proxies), and reset emails also per recipient, so nobody can be flooded.
+SIGNUPS = Limit("signup", 20, 60 * 60)
+RESETS_PER_ADDRESS = Limit("reset-address", 10, 60 * 60)
+RESETS_PER_EMAIL = Limit("reset-email", 3, 60 * 60)
+INVITATIONS_PER_USER = Limit("invitation", 30, 60 * 60)
+THROTTLED_MESSAGE = "Too many attempts from your network; try again later."
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     """Create an account, log in, and go to ``next`` or to the organisations list."""
     next_url = _safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or "orgs:list")
+    context: dict[str, Any] = {"next": next_url}
+    status = 200
     if request.method == "POST":
         form = SignupForm(request.POST)
-        if form.is_valid():
+        if not SIGNUPS.check_and_hit(client_ip(request)):
+            form = SignupForm(initial={"username": form.data.get("username", "")})
+            context["throttled"] = THROTTLED_MESSAGE
+            status = 429
+        elif form.is_valid():
             user = form.save()
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.get_username()}. Your account is ready.")
             return redirect(next_url or "orgs:list")
     else:
         form = SignupForm()
-    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+    return render(request, "registration/signup.html", context | {"form": form}, status=status)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page: one email either way (``PasswordResetForm``), limited per client
+    address (429) and per recipient (quietly: the page must not tell them apart)."""
+
+    form_class = PasswordResetForm
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not RESETS_PER_ADDRESS.check_and_hit(client_ip(self.request)):
+            context = self.get_context_data(form=form, throttled=THROTTLED_MESSAGE)
+            return self.render_to_response(context, status=429)
+        recipient = form.cleaned_data["email"].strip().casefold()
+        if not RESETS_PER_EMAIL.check_and_hit(recipient):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view()
 
 
 # Login ------------------------------------------------------------------------------------
@@ -267,6 +310,9 @@ def invitation_create(request: HttpRequest, org_code: str) -> HttpResponse:
     org = membership.org
     if request.method == "POST":
         form = InvitationForm(request.POST, org=org)
+        if form.is_valid() and not INVITATIONS_PER_USER.check_and_hit(str(request.user.pk)):
+            context = {"org": org, "form": form, "throttled": THROTTLED_MESSAGE}
+            return render(request, "orgs/invitation_form.html", context, status=429)
         if form.is_valid():
             invitation, token = Invitation.issue(
                 org=org,

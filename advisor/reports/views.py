@@ -268,18 +268,21 @@ def share_revoke(request: HttpRequest, org_code: str, code: str, link_id: int) -
 @require_GET
 @never_cache
 def shared(request: HttpRequest, token: str) -> HttpResponse:
-    """A report through a share link: read-only, no login, never indexed or cached."""
-    if throttle.is_blocked(request):
-        response = render(request, "reports/shared_throttled.html", status=429)
-        return _private(response)
+    """A report through a share link: read-only, no login, never indexed or cached.
+
+    The token is looked up first: a link that exists is never refused by the miss limit,
+    which only stops a client that keeps guessing.
+    """
     link = (
         ShareLink.objects.select_related("report", "report__org")
         .filter(token_hash=hash_token(token))
         .first()
     )
+    if link is None:
+        if throttle.is_blocked(request):
+            return _private(render(request, "reports/shared_throttled.html", status=429))
+        throttle.record_miss(request)
     if link is None or not link.is_active:
-        if link is None:
-            throttle.record_miss(request)
         status = link.status if link else "unknown"
         return _private(render(request, "reports/link_gone.html", {"status": status}, status=404))
     ShareLink.objects.filter(pk=link.pk).update(

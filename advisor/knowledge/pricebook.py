@@ -148,6 +148,10 @@ def cost_analysis(
     offering = book.offering(offering_key or book.default_offerings.get(openness))
     offering = offering or (book.offerings[0] if book.offerings else None)
     profile = book.profile(profile_key or book.default_profile)
+    if profile_key is None and profile is not None and not _serves(profile, requests_per_day):
+        # A capped default (the admin refuses one; an older database may hold it): compare
+        # with a profile that can serve the volume; the profile table says which cannot.
+        profile = next((p for p in book.profiles if _serves(p, requests_per_day)), None)
     if offering is None or profile is None:
         return None
     today = today or timezone.now().date()
@@ -221,6 +225,11 @@ def cost_analysis(
         "profiles": [_profile_row(workload, p, options, stale) for p in book.profiles],
         "assumptions": comparison.to_api_dict()["assumptions"],
     }
+
+
+def _serves(profile: costs.InfraProfile, requests_per_day: int) -> bool:
+    cap = profile.max_requests_per_day
+    return cap is None or requests_per_day <= cap
 
 
 def _profile_row(

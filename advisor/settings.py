@@ -115,7 +115,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that accepts connections but never answers must not hang every request
+    # (health check included): give up connecting after a few seconds, and let the server
+    # end any statement before gunicorn's 30 s worker timeout would.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=int(env_str("DJANGO_DB_CONNECT_TIMEOUT", "3")),
+        options="-c statement_timeout={}".format(
+            int(env_str("DJANGO_DB_STATEMENT_TIMEOUT_MS", "20000"))
+        ),
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = None  # a SQLite connection is a file handle
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,7 @@ from advisor.orgs.forms import (
 )
 from advisor.orgs.models import Invitation, Membership, Organisation, Role, pending_invitations
 from advisor.ratelimit import Limit
+from advisor.reports.models import ShareLink
 
 logger = logging.getLogger(__name__)
 
@@ -253,7 +255,8 @@ def member_role(request: HttpRequest, org_code: str, membership_id: int) -> Http
 def member_remove(request: HttpRequest, org_code: str, membership_id: int) -> HttpResponse:
     """Remove a member (owners), or leave (any member removing themselves).
 
-    The last owner can neither leave nor be removed.
+    The last owner can neither leave nor be removed. The share links the member created to
+    the organisation's reports are revoked with the membership.
     """
     membership = get_membership(request, org_code)
     org = membership.org
@@ -271,10 +274,18 @@ def member_remove(request: HttpRequest, org_code: str, membership_id: int) -> Ht
             )
             return redirect(org)
         target.delete()
+        # Their links would keep showing the organisation's reports to whoever has them.
+        revoked = ShareLink.revoke_created_by(org, target.user)
+    links = (
+        f" {revoked} share link{pluralize(revoked)} they created stopped working."
+        if revoked
+        else ""
+    )
     if leaving:
-        messages.success(request, f"You left {org.name}.")
+        links = links.replace("they", "you")
+        messages.success(request, f"You left {org.name}.{links}")
         return redirect("orgs:list")
-    messages.success(request, f"Removed {name} from {org.name}.")
+    messages.success(request, f"Removed {name} from {org.name}.{links}")
     return redirect(org)
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advisor.knowledge.ruleset import current_knowledge
-from advisor.orgs.access import get_membership, get_membership_for_edit
+from advisor.orgs.access import get_membership, get_membership_for_edit, require_role
 from advisor.orgs.models import Membership, Role
 from advisor.reports import throttle
 from advisor.reports.diff import compare_snapshots
@@ -255,6 +255,7 @@ def share_create(request: HttpRequest, org_code: str, code: str) -> HttpResponse
 @login_required
 @require_POST
 def share_revoke(request: HttpRequest, org_code: str, code: str, link_id: int) -> HttpResponse:
+    """Revoke a link; back to the report, or to the organisation's links (``back=links``)."""
     membership = get_membership_for_edit(request, org_code)
     report = _report(membership, code)
     updated = ShareLink.objects.filter(pk=link_id, report=report, revoked_at__isnull=True).update(
@@ -262,7 +263,23 @@ def share_revoke(request: HttpRequest, org_code: str, code: str, link_id: int) -
     )
     if updated:
         messages.success(request, "Share link revoked: it stops working immediately.")
+    if request.POST.get("back") == "links" and membership.is_owner:
+        return redirect("reports:links", membership.org.code)
     return redirect(report)
+
+
+@login_required
+@require_GET
+def org_links(request: HttpRequest, org_code: str) -> HttpResponse:
+    """Every live share link to the organisation's reports, for its owners to review."""
+    membership = require_role(get_membership(request, org_code), Role.OWNER)
+    links = (
+        ShareLink.objects.filter(ShareLink.live(), report__org=membership.org)
+        .select_related("report", "created_by")
+        .order_by("report__title", "-created_at")
+    )
+    context = {"org": membership.org, "membership": membership, "links": list(links)}
+    return render(request, "reports/org_links.html", context)
 
 
 @require_GET

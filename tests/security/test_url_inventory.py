@@ -116,6 +116,7 @@ ROUTES: dict[str, Entry] = {
     "orgs/<slug:org_code>/invitations/<int:invitation_id>/revoke/": Entry(ORG, (post(role=OWNER),)),
     # Reports.
     "orgs/<slug:org_code>/reports/": Entry(ORG, (get(role=MEMBER),)),
+    "orgs/<slug:org_code>/links/": Entry(ORG, (get(role=OWNER),)),
     "orgs/<slug:org_code>/reports/<slug:code>/": Entry(ORG, (get(role=MEMBER),)),
     "orgs/<slug:org_code>/reports/<slug:code>/edit/": Entry(
         ORG, (get(role=EDITOR), post(data={"title": "Renamed"}, role=EDITOR))

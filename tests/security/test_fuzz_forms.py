@@ -403,7 +403,7 @@ def test_invitation_create(owner, scene: Scene) -> None:
 
 def test_report_save(editor, scene: Scene) -> None:
     client = logged_in(editor)
-    assert client.get("/wizard/?preset=high-volume").status_code == 302
+    assert client.post("/wizard/?preset=high-volume").status_code == 302
     url = "/reports/save/"
 
     @FUZZ

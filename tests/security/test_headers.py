@@ -63,7 +63,7 @@ def fetch(client: Client, request, scene: Scene, page: Page):
         body = {"answers": {}} if url.endswith("recommend") else {"nonsense": True}
         response = client.post(url, json.dumps(body), content_type="application/json")
     elif url == "/wizard/result/":
-        client.get("/wizard/?preset=high-volume")
+        client.post("/wizard/?preset=high-volume")
         response = client.get(url)
     elif url.endswith("?htmx"):
         response = client.get(url.removesuffix("?htmx"), headers={"HX-Request": "true"})

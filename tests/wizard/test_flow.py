@@ -176,7 +176,7 @@ def test_result_without_answers_goes_back_to_the_start(client: Client) -> None:
 
 
 def test_a_preset_prefills_and_jumps_to_the_review(client: Client) -> None:
-    response = client.get("/wizard/?preset=healthcare-finance-legal")
+    response = client.post("/wizard/?preset=healthcare-finance-legal")
     assert response.status_code == 302
     assert response["Location"] == "/wizard/review/"
     assert WizardSession.objects.get().answers == {"data_sensitivity": "regulated"}
@@ -242,7 +242,7 @@ def test_a_removed_question_drops_out_of_the_wizard(answered: Client) -> None:
 
 
 def test_rule_edits_during_a_session_apply_on_the_next_request(client: Client) -> None:
-    client.get("/wizard/?preset=healthcare-finance-legal")
+    client.post("/wizard/?preset=healthcare-finance-legal")
     assert "We recommend: Open model, self-hosted" in client.get("/wizard/result/").content.decode()
     rule = Rule.objects.get(name="Regulated data: self-host")
     rule.points = 1

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -52,5 +54,33 @@ def permissions_policy(get_response: Handler) -> Handler:
         response = get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+    return middleware
+
+
+def limit_request_body(get_response: Handler) -> Handler:
+    """413 for any body declared over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, before anything
+    reads it.
+
+    Django's own limit skips file parts of a multipart body (a 30 MB "upload" to a wizard
+    step was accepted and written to a temporary file); no page of ours takes files. The
+    API answers in its JSON error shape. In production nginx refuses such bodies first
+    (``client_max_body_size``), which also keeps the client's connection usable.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return get_response(request)
+        if request.path.startswith("/api/"):
+            from advisor.api.api import body_too_large_message
+            from advisor.api.responses import errors_response
+
+            return errors_response({"body": [body_too_large_message()]}, status=413)
+        context = {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024}
+        return render(request, "413.html", context, status=413)
 
     return middleware

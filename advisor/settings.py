@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: turns a refused login into the 429 page.
     "axes.middleware.AxesMiddleware",
+    # Inside every other one, so its 413 carries their headers; nothing reads a body first.
+    "advisor.middleware.limit_request_body",
 ]
 
 ROOT_URLCONF = "advisor.urls"
@@ -222,7 +224,8 @@ AXES_LOCKOUT_CALLABLE = "advisor.orgs.login_limits.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins: nothing to keep
 AXES_VERBOSE = False
 
-# Request bodies: the API refuses anything larger with 413.
+# Request bodies: anything larger is refused with 413 (advisor.middleware.limit_request_body),
+# file parts of multipart bodies included.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 # Security. Every page is same-origin only: no CDN, no inline script.

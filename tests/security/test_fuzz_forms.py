@@ -33,12 +33,12 @@ from advisor.orgs.models import Invitation, Membership, Organisation
 from advisor.reports.models import Report, ShareLink
 from advisor.wizard.models import WizardSession
 from advisor.wizard.store import COOKIE
-from tests.security.conftest import Scene
+from tests.security.conftest import Scene, examples
 
 pytestmark = pytest.mark.django_db
 
 FUZZ = settings(
-    max_examples=20,
+    max_examples=examples(20),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -506,7 +506,7 @@ def test_query_strings(request, who: str | None, url: str) -> None:
         client.force_login(request.getfixturevalue(who))
     names = st.sampled_from(["preset", "next", "q", "page", "answer", "source"]) | text
 
-    @settings(FUZZ, max_examples=10)
+    @settings(FUZZ, max_examples=examples(10))
     @given(params=st.dictionaries(names, value, max_size=3))
     def run(params: dict[str, Any]) -> None:
         cache.clear()  # share-token misses would throttle the share page

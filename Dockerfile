@@ -1,4 +1,5 @@
 # Slim, non-root production image. Static files are collected at build time.
+# Run it behind nginx (compose.yaml): gunicorn alone is stalled by slow clients.
 FROM python:3.12-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app

@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help run test lint format check-chromium bench
+.PHONY: help run test lint format check-chromium check-nginx bench
 
 help:
 	@echo "make run   - set up and serve the app at http://127.0.0.1:8000/"
@@ -30,11 +30,14 @@ run: $(STAMP)
 check-chromium:
 	@bin/ensure-chromium
 
+check-nginx:
+	@bin/ensure-nginx
+
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check --quiet .
 	@$(VENV)/bin/ruff format --check --quiet .
 
-test: $(STAMP) lint check-chromium
+test: $(STAMP) lint check-chromium check-nginx
 	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	@$(PY) -m pytest -q
 

@@ -13,6 +13,8 @@ keepalive = 5
 max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
+# Share, invitation and password-reset tokens are replaced by [redacted] in the access log.
+logger_class = "advisor.gunicorn_logging.RedactingLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Trust X-Forwarded-Proto only from these proxies (comma-separated; "*" behind a private LB).

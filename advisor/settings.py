@@ -7,6 +7,7 @@ DJANGO_DEBUG=1 for local development.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,9 +63,12 @@ INSTALLED_APPS = [
     "advisor.orgs",
     "advisor.reports",
     "advisor.api",
+    "axes",
 ]
 
 MIDDLEWARE = [
+    "advisor.middleware.drop_hostile_cookies",
+    "advisor.middleware.permissions_policy",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages and htmx fragments; Django pads responses against BREACH.
@@ -75,8 +79,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "advisor.wizard.store.cookie_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a refused login into the 429 page.
+    "axes.middleware.AxesMiddleware",
+    # Inside every other one, so its 413 carries their headers; nothing reads a body first.
+    "advisor.middleware.limit_request_body",
 ]
 
 ROOT_URLCONF = "advisor.urls"
@@ -109,7 +118,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that accepts connections but never answers must not hang every request
+    # (health check included): give up connecting after a few seconds, and let the server
+    # end any statement before gunicorn's 30 s worker timeout would.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=int(env_str("DJANGO_DB_CONNECT_TIMEOUT", "3")),
+        options="-c statement_timeout={}".format(
+            int(env_str("DJANGO_DB_STATEMENT_TIMEOUT_MS", "20000"))
+        ),
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = None  # a SQLite connection is a file handle
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -141,6 +160,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses (without checking the password) once the failure limit is reached.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -181,7 +205,27 @@ else:
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sourcing Advisor <advisor@localhost>")
 
-# Request bodies: the API refuses anything larger with 413.
+# The proxies in front of gunicorn (addresses or networks, "*" for any): their
+# X-Forwarded-For is believed, so limits keyed by address see the client, not the proxy.
+# gunicorn.conf.py trusts X-Forwarded-Proto from the same list.
+TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Failed logins (every login form, the admin's included): django-axes, counted in the
+# database so every worker and host shares them. See advisor/orgs/login_limits.py.
+AXES_HANDLER = "advisor.orgs.login_limits.LoginAttempts"
+AXES_FAILURE_LIMIT = 10  # per username; per address: login_limits.MAX_FAILURES_PER_ADDRESS
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "advisor.orgs.login_limits.username_key"
+AXES_CLIENT_IP_CALLABLE = "advisor.net.client_ip"
+AXES_LOCKOUT_CALLABLE = "advisor.orgs.login_limits.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins: nothing to keep
+AXES_VERBOSE = False
+
+# Request bodies: anything larger is refused with 413 (advisor.middleware.limit_request_body),
+# file parts of multipart bodies included.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 # Security. Every page is same-origin only: no CDN, no inline script.
@@ -197,6 +241,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Our own page (the default one has an inline style the CSP blocks).
+CSRF_FAILURE_VIEW = "advisor.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -219,7 +265,10 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "advisor.logredact.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

@@ -1,4 +1,4 @@
-"""Project-wide endpoints: the health check and the favicon."""
+"""Project-wide endpoints: the health check, the favicon and the CSRF failure page."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -31,3 +32,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico whatever the page says; point them at ours."""
     return HttpResponsePermanentRedirect(static("advisor/img/favicon.svg"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """403 for a form without a valid CSRF token, in our layout (Django's own page has an
+    inline style that our Content-Security-Policy blocks)."""
+    return render(request, "403_csrf.html", status=403)

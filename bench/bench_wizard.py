@@ -67,13 +67,14 @@ def start_session(port: int) -> dict[str, str]:
     def cookie_header() -> dict[str, str]:
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
 
-    response, _ = visit(port, "GET", "/wizard/?preset=high-volume", {})
-    remember(response)
     response, page = visit(port, "GET", "/wizard/step/requests_per_day/", cookie_header())
     remember(response)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     if response.status != 200 or token is None or "csrftoken" not in cookies:
         raise SystemExit(f"could not start a wizard session ({response.status})")
+    csrf = {"X-CSRFToken": token.group(1).decode()}
+    response, _ = visit(port, "POST", "/wizard/?preset=high-volume", cookie_header() | csrf)
+    remember(response)
     response, _ = visit(port, "GET", "/wizard/result/", cookie_header())
     if response.status != 200:
         raise SystemExit(f"result page answered {response.status}")

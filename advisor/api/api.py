@@ -1,19 +1,22 @@
 """The ``/api/v1/`` NinjaAPI: its OpenAPI description and its one error shape.
 
-Every refusal of a request answers ``{{"errors": {{"<field>": ["message", ...]}}}}``: 400 for
-anything malformed or invalid, 413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``. Endpoints
-added here (``api.add_router``) inherit that.
+Every refusal of a request answers ``{"errors": {"<field>": ["message", ...]}}``: 400 for
+anything malformed or invalid, 413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, 503 when
+the database does not answer and 500 for anything else that fails on our side (never
+Django's HTML error page). Endpoints added here (``api.add_router``) inherit that.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.utils.cache import patch_cache_control
 from ninja import NinjaAPI
@@ -22,6 +25,8 @@ from ninja.parser import Parser
 
 from advisor.api import planning, views
 from advisor.api.responses import errors_response, json_response
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION = f"""\
 Recommends how to source an AI model for a use case, from the same knowledge base and
@@ -44,6 +49,9 @@ name of an unexpected top-level field, or the **question key** of an answer that
 unknown, not one of the question's options, not a whole number, or out of range (e.g.
 `{{"errors": {{"requests_per_day": ["Must be at most 1000000000."]}}}}`). Every invalid
 answer is reported at once.
+
+When the service itself fails the answer has the same shape, with the field `server`: 503
+while the database is unavailable (try again shortly), 500 for anything else.
 
 **No authentication, no CSRF.** The API is stateless JSON: it reads no cookie or session and
 changes nothing, so it needs no CSRF token.
@@ -103,6 +111,23 @@ def body_too_large_message() -> str:
 @api.exception_handler(RequestDataTooBig)
 def _body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return errors_response({"body": [body_too_large_message()]}, status=413)
+
+
+@api.exception_handler(DatabaseError)
+def _database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    logger.error("API %s: the database failed", request.path, exc_info=exc)
+    message = "The service is unavailable for a moment; try again shortly."
+    response = errors_response({"server": [message]}, status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+@api.exception_handler(Exception)
+def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unforeseen: logged with its traceback, answered in our JSON shape."""
+    logger.error("API %s: unexpected error", request.path, exc_info=exc)
+    message = "Something went wrong on our side; it has been logged."
+    return errors_response({"server": [message]}, status=500)
 
 
 @api.exception_handler(UnreadablePostError)

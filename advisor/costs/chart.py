@@ -38,6 +38,9 @@ _RC = {
     "font.sans-serif": ["DejaVu Sans", "Helvetica", "Arial", "Liberation Sans"],
     "font.size": 10,
     "axes.titlesize": 11,
+    # Labels are editors' text: a "$" is a dollar, never the start of mathtext (which
+    # raised on "$_$" and took the result page down).
+    "text.parse_math": False,
 }
 _LOCK = threading.Lock()
 

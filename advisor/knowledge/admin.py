@@ -110,6 +110,26 @@ class QuestionAdmin(KnowledgeAdmin):
             request, formset=forms.QuestionChangelistFormSet, **kwargs
         )
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+        """Refuse to delete a question that rules test, naming the rules (as the answers'
+        inline does): deleting it would silently change what each of those rules means."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        rules = (
+            Rule.objects.filter(conditions__question__in=list(objs))
+            .distinct()
+            .order_by("order", "id")
+        )
+        if rules:
+            protected = [
+                format_html(
+                    'the rule <a href="{}">{}</a> tests it: change or delete that rule first',
+                    reverse("admin:knowledge_rule_change", args=[rule.pk]),
+                    rule.name,
+                )
+                for rule in rules
+            ]
+        return deleted, counts, perms_needed, protected
+
     @admin.display(description="answers")
     def answers(self, question: Question) -> str:
         if question.kind == Question.Kind.NUMBER:

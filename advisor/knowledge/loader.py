@@ -14,7 +14,7 @@ from typing import Any
 
 from django.apps import apps as global_apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 
 from advisor import engine
@@ -31,6 +31,7 @@ PRICE_SETTINGS = (
     "output_tokens",
     "fine_tuning_one_off_usd",
 )
+INTEGER_SETTINGS = ("price_stale_after_days", "input_tokens", "output_tokens")
 OFFERING_FIELDS = (
     "key",
     "label",
@@ -211,15 +212,46 @@ def _condition(c: Any) -> dict[str, Any]:
 # --- import ------------------------------------------------------------------------------
 
 
+# What a document of the wrong shape raises on its way in (a list where an object was
+# expected, a number where text was): reported as a problem, never as a traceback.
+MALFORMED = (
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    IndexError,
+    InvalidOperation,
+    OverflowError,
+    DatabaseError,
+)
+
+
 def load_document(document: Any, apps: Any = global_apps) -> None:
-    """Validate ``document`` and replace the knowledge base with it, or change nothing."""
-    problems = check_document(document)
+    """Validate ``document`` and replace the knowledge base with it, or change nothing.
+
+    Every problem ends in ``RulesetImportError`` (the command says "Nothing was changed"):
+    the checks below, the models' own validation (``full_clean``) of every row and of the
+    settings, and whatever else a malformed document makes fail on the way in.
+    """
+    try:
+        problems = check_document(document)
+    except MALFORMED as error:
+        problems = [_malformed(error)]
     if problems:
         raise RulesetImportError(problems)
     from advisor.knowledge.signals import versioning_suspended
 
-    with transaction.atomic(), versioning_suspended():
-        _replace(document, _models(apps))
+    try:
+        with transaction.atomic(), versioning_suspended():
+            _replace(document, _models(apps))
+    except MALFORMED as error:  # rolled back by the atomic block
+        raise RulesetImportError([_malformed(error)]) from error
+
+
+def _malformed(error: BaseException) -> str:
+    kind = {KeyError: "missing field", IndexError: "missing entry"}.get(type(error))
+    detail = f"{kind} {error}" if kind else str(error) or type(error).__name__
+    return f"Malformed document: {detail}"
 
 
 def check_document(document: Any) -> list[str]:
@@ -239,6 +271,16 @@ def check_document(document: Any) -> list[str]:
         value = document.get(section, [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             problems.append(f"'{section}' must be a list of objects.")
+    settings = document.get("settings", {})
+    if not isinstance(settings, dict):
+        problems.append("'settings' must be an object.")
+    else:
+        problems.extend(
+            f"Settings, {name}: must be a whole number."
+            for name in INTEGER_SETTINGS
+            if name in settings
+            and (not isinstance(settings[name], int) or isinstance(settings[name], bool))
+        )
     for number, rule in enumerate(document.get("rules") or [], start=1):
         # A rule without conditions always applies; a malformed list is refused.
         if isinstance(rule, dict) and not isinstance(rule.get("conditions", []), list):
@@ -500,13 +542,30 @@ def _replace(document: dict[str, Any], m: Any) -> None:
         )
     _replace_price_book(document, m, save)
     settings = document.get("settings", {})
-    changes: dict[str, Any] = {
-        "close_call_margin": Decimal(str(settings.get("close_call_margin", 5)))
-    }
-    if m.Offering is not None:
-        changes.update({name: settings[name] for name in PRICE_SETTINGS if name in settings})
-    m.RulesetState.objects.get_or_create(pk=1)
-    m.RulesetState.objects.filter(pk=1).update(version=F("version") + 1, **changes)
+    names = ["close_call_margin", *(PRICE_SETTINGS if m.Offering is not None else ())]
+    changes = {"close_call_margin": settings.get("close_call_margin", 5)}
+    changes.update({name: settings[name] for name in names if name in settings})
+    _save_settings(m, changes, save)
+
+
+def _save_settings(m: Any, changes: dict[str, Any], save: Any) -> None:
+    """Validate the settings through the model (its field limits and validators), then
+    write them with the version bump in one UPDATE, never touching the version otherwise."""
+    state, _ = m.RulesetState.objects.get_or_create(pk=1)
+    for name, value in changes.items():
+        setattr(state, name, value)
+    try:
+        state.full_clean(exclude=["version"], validate_constraints=False)
+    except ValidationError as error:
+        raise RulesetImportError(
+            [
+                f"Settings, {field}: {message}"
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
+        ) from error
+    cleaned = {name: getattr(state, name) for name in changes}
+    m.RulesetState.objects.filter(pk=1).update(version=F("version") + 1, **cleaned)
 
 
 def _replace_price_book(document: dict[str, Any], m: Any, save: Any) -> None:
@@ -551,7 +610,7 @@ def load_price_book(apps: Any = global_apps) -> None:
     with transaction.atomic():
         _replace_price_book(document, m, save)
         settings = {n: document["settings"][n] for n in PRICE_SETTINGS if n in document["settings"]}
-        m.RulesetState.objects.filter(pk=1).update(version=F("version") + 1, **settings)
+        _save_settings(m, settings, save)
 
 
 def _models(apps: Any) -> Any:

@@ -13,6 +13,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import F
 
+# Whole-number answers stay within what the cost maths and the chart handle (the chart
+# goes ten times past the answer; beyond int64 it raised) and what JSON clients read exactly.
+NUMBER_LIMIT = 10**15
+NUMBER_RANGE = [MinValueValidator(-NUMBER_LIMIT), MaxValueValidator(NUMBER_LIMIT)]
+
 KEY_HELP = "A short identifier (lowercase letters, digits, _ or -) used by the API and reports."
 
 
@@ -29,9 +34,9 @@ class RulesetState(models.Model):
         max_digits=6,
         decimal_places=2,
         default=5,
-        validators=[MinValueValidator(0)],
-        help_text="When the top two approaches are within this many points, the result "
-        "says it is a close call.",
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="When the top two approaches are within this many points (0 to 100), the "
+        "result says it is a close call.",
     )
     price_stale_after_days = models.PositiveIntegerField(
         "prices are stale after (days)",
@@ -105,10 +110,16 @@ class Question(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHOICE)
     order = models.PositiveIntegerField(default=0, help_text="Questions are asked in this order.")
     min_value = models.BigIntegerField(
-        null=True, blank=True, help_text="Whole-number questions only: the smallest answer."
+        null=True,
+        blank=True,
+        validators=NUMBER_RANGE,
+        help_text="Whole-number questions only: the smallest answer.",
     )
     max_value = models.BigIntegerField(
-        null=True, blank=True, help_text="Whole-number questions only: the largest answer."
+        null=True,
+        blank=True,
+        validators=NUMBER_RANGE,
+        help_text="Whole-number questions only: the largest answer (at most 10^15).",
     )
     unit = models.CharField(
         max_length=40, blank=True, help_text="Whole-number questions: e.g. 'requests per day'."
@@ -300,7 +311,8 @@ class RuleCondition(models.Model):
     CHOICE_OPERATORS = frozenset({"is", "is_not"})
 
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="conditions")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    # PROTECT: deleting a question would silently change every rule that tests it.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     operator = models.CharField(max_length=6, choices=Operator.choices, default=Operator.IS)
     option = models.ForeignKey(
         Option,
@@ -508,7 +520,11 @@ class InfraProfile(models.Model):
         help_text="Engineering time, monitoring and the like.",
     )
     max_requests_per_day = models.PositiveBigIntegerField(
-        null=True, blank=True, help_text="A hard capacity cap (e.g. one workstation)."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="A hard capacity cap (e.g. one workstation). A capped profile cannot be "
+        "the default.",
     )
     one_off_usd = models.DecimalField(
         "one-off cost (USD)",
@@ -531,6 +547,16 @@ class InfraProfile(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def clean(self) -> None:
+        if self.is_default and self.max_requests_per_day is not None:
+            raise ValidationError(
+                {
+                    "is_default": "A profile with a capacity cap cannot be the default: every "
+                    "result above its cap would have no self-hosting cost. Make an uncapped "
+                    "profile the default, or clear the cap."
+                }
+            )
 
 
 class PlanPreset(models.Model):

@@ -61,9 +61,10 @@ def require_role(membership: Membership, *roles: Role | str) -> Membership:
     """Return ``membership`` if its role is one of ``roles``; otherwise raise 403."""
     if membership.role not in roles:
         allowed = " or ".join(f"{Role(role).label.lower()}s" for role in roles)
+        mine = membership.get_role_display().lower()
+        article = "an" if mine[:1] in "aeiou" else "a"
         raise PermissionDenied(
-            f"Only the organisation's {allowed} can do this; you are a "
-            f"{membership.get_role_display().lower()}."
+            f"Only the organisation's {allowed} can do this; you are {article} {mine}."
         )
     return membership
 

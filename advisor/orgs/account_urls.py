@@ -1,6 +1,7 @@
 """Account pages we add to Django's own (logout, password change and reset).
 
-Included before ``django.contrib.auth.urls``, so our ``login`` (rate limited) wins.
+Included before ``django.contrib.auth.urls``, so our ``login`` and ``password_reset``
+(limited, one email either way) win.
 """
 
 from __future__ import annotations
@@ -12,4 +13,5 @@ from advisor.orgs import views
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", views.login, name="login"),
+    path("password_reset/", views.password_reset, name="password_reset"),
 ]

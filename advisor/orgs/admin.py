@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from advisor.orgs.models import Invitation, Membership, Organisation
+from advisor.reports.models import ShareLink
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,6 +31,13 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         return super().get_queryset(request).annotate(member_total=Count("memberships"))
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Members removed here lose their share links, as on the organisation's page."""
+        super().save_formset(request, form, formset, change)
+        for membership in getattr(formset, "deleted_objects", []):
+            if isinstance(membership, Membership):
+                ShareLink.revoke_created_by(membership.org, membership.user)
 
     @admin.display(description="members", ordering="member_total")
     def member_count(self, obj: Organisation) -> int:

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
 
 from advisor.orgs.models import Invitation, Organisation, Role, pending_invitations
 
+logger = logging.getLogger(__name__)
+
 
 class SignupForm(UserCreationForm):
-    """Django's user creation form with a required, unique email address."""
+    """Django's user creation form with a required email address.
+
+    The address is not required to be unused: refusing it would tell anyone whether an
+    account uses it (a password reset reaches every account with the address).
+    """
 
     email = forms.EmailField(
         max_length=254,
@@ -22,14 +34,37 @@ class SignupForm(UserCreationForm):
         model = get_user_model()
         fields = ("username", "email")
 
-    def clean_email(self) -> str:
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, sending one email whether or not an account uses the address.
+
+    Django sends nothing for an unknown address, so the answer came back faster: the time
+    it took told whether an account exists. Now both cases render and send one email; the
+    one to an unknown address says so and carries no link.
+    """
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
         email = self.cleaned_data["email"]
-        if get_user_model()._default_manager.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account with this email address already exists. Log in, or reset "
-                "your password if you have forgotten it."
-            )
-        return email
+        if any(True for _ in self.get_users(email)):
+            super().save(*args, **kwargs)
+            return
+        request = kwargs.get("request")
+        context = {
+            "domain": kwargs.get("domain_override") or (request.get_host() if request else ""),
+            "protocol": "https" if kwargs.get("use_https") else "http",
+        }
+        subject = render_to_string(
+            kwargs.get("subject_template_name", "registration/password_reset_subject.txt"),
+            context,
+        )
+        body = render_to_string("registration/password_reset_unknown_email.txt", context)
+        message = EmailMessage(
+            "".join(subject.splitlines()), body, kwargs.get("from_email"), [email]
+        )
+        try:
+            message.send()
+        except Exception:
+            logger.exception("Could not send the no-account password reset email")
 
 
 class OrganisationForm(forms.ModelForm):

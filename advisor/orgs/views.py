@@ -6,7 +6,6 @@ Every organisation view is ``@login_required`` and checks access through
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Any
 
@@ -14,11 +13,11 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -26,9 +25,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from advisor.net import client_ip
 from advisor.orgs.access import get_membership, require_role
-from advisor.orgs.forms import InvitationForm, OrganisationForm, RoleForm, SignupForm
+from advisor.orgs.forms import (
+    InvitationForm,
+    OrganisationForm,
+    PasswordResetForm,
+    RoleForm,
+    SignupForm,
+)
 from advisor.orgs.models import Invitation, Membership, Organisation, Role, pending_invitations
+from advisor.ratelimit import Limit
+from advisor.reports.models import ShareLink
 
 logger = logging.getLogger(__name__)
 
@@ -48,83 +56,69 @@ def _safe_next(request: HttpRequest) -> str:
 # Accounts ---------------------------------------------------------------------------------
 
 
+# Requests that cost us an email or an account are limited per client address (behind our
+# trusted proxies), and reset emails also per recipient, so nobody can be flooded.
+SIGNUPS = Limit("signup", 20, 60 * 60)
+RESETS_PER_ADDRESS = Limit("reset-address", 10, 60 * 60)
+RESETS_PER_EMAIL = Limit("reset-email", 3, 60 * 60)
+INVITATIONS_PER_USER = Limit("invitation", 30, 60 * 60)
+THROTTLED_MESSAGE = "Too many attempts from your network; try again later."
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     """Create an account, log in, and go to ``next`` or to the organisations list."""
     next_url = _safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url or "orgs:list")
+    context: dict[str, Any] = {"next": next_url}
+    status = 200
     if request.method == "POST":
         form = SignupForm(request.POST)
-        if form.is_valid():
+        if not SIGNUPS.check_and_hit(client_ip(request)):
+            form = SignupForm(initial={"username": form.data.get("username", "")})
+            context["throttled"] = THROTTLED_MESSAGE
+            status = 429
+        elif form.is_valid():
             user = form.save()
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome, {user.get_username()}. Your account is ready.")
             return redirect(next_url or "orgs:list")
     else:
         form = SignupForm()
-    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+    return render(request, "registration/signup.html", context | {"form": form}, status=status)
 
 
-# Login, with failed attempts rate limited -------------------------------------------------
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page: one email either way (``PasswordResetForm``), limited per client
+    address (429) and per recipient (quietly: the page must not tell them apart)."""
 
-LOGIN_MAX_FAILURES_PER_USERNAME = 10
-LOGIN_MAX_FAILURES_PER_ADDRESS = 30  # higher: an office behind one NAT address shares it
-LOGIN_WINDOW_SECONDS = 15 * 60
-LOGIN_THROTTLED_MESSAGE = "Too many failed attempts; try again in a few minutes."
+    form_class = PasswordResetForm
 
-
-def _login_failure_keys(request: HttpRequest, username: str) -> dict[str, tuple[str, int]]:
-    """Cache keys (with their limits) counting failed logins by address and by username.
-
-    Counts live in the cache (Redis in production), so every worker and host shares them.
-    The username is hashed: any text may arrive, and cache keys must stay short and plain.
-    """
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    name = hashlib.sha256(username.strip().casefold().encode()).hexdigest()
-    return {
-        "address": (f"login-fail:addr:{address}", LOGIN_MAX_FAILURES_PER_ADDRESS),
-        "username": (f"login-fail:user:{name}", LOGIN_MAX_FAILURES_PER_USERNAME),
-    }
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        if not RESETS_PER_ADDRESS.check_and_hit(client_ip(self.request)):
+            context = self.get_context_data(form=form, throttled=THROTTLED_MESSAGE)
+            return self.render_to_response(context, status=429)
+        recipient = form.cleaned_data["email"].strip().casefold()
+        if not RESETS_PER_EMAIL.check_and_hit(recipient):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
-def _login_blocked(request: HttpRequest, username: str) -> bool:
-    keys = _login_failure_keys(request, username)
-    return any((cache.get(key) or 0) >= limit for key, limit in keys.values())
+password_reset = PasswordResetView.as_view()
 
 
-def _record_login_failure(request: HttpRequest, username: str) -> None:
-    for key, _ in _login_failure_keys(request, username).values():
-        if not cache.add(key, 1, LOGIN_WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, LOGIN_WINDOW_SECONDS)
+# Login ------------------------------------------------------------------------------------
 
 
-class ThrottledLoginView(auth_views.LoginView):
-    """Django's login, refusing with 429 (without checking the password) once an address
-    or a username has had too many failed attempts in the window. A successful login
-    clears its username's count (not the address's: one valid account must not reset it).
-    """
+class LoginView(auth_views.LoginView):
+    """Django's login. Failed attempts are limited for every login form alike, by
+    django-axes (``advisor/orgs/login_limits.py``), not here."""
 
     http_method_names = ["get", "post", "head", "options"]  # FormView answers PUT as POST
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        username = str(request.POST.get("username", ""))
-        if _login_blocked(request, username):
-            form = self.get_form_class()(request, initial={"username": username[:150]})
-            context = self.get_context_data(form=form, throttled=LOGIN_THROTTLED_MESSAGE)
-            return self.render_to_response(context, status=429)
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 302:  # form_valid: logged in and redirected
-            cache.delete(_login_failure_keys(request, username)["username"][0])
-        else:
-            _record_login_failure(request, username)
-        return response
 
-
-login = ThrottledLoginView.as_view()
+login = LoginView.as_view()
 
 
 # Organisations ----------------------------------------------------------------------------
@@ -261,7 +255,8 @@ def member_role(request: HttpRequest, org_code: str, membership_id: int) -> Http
 def member_remove(request: HttpRequest, org_code: str, membership_id: int) -> HttpResponse:
     """Remove a member (owners), or leave (any member removing themselves).
 
-    The last owner can neither leave nor be removed.
+    The last owner can neither leave nor be removed. The share links the member created to
+    the organisation's reports are revoked with the membership.
     """
     membership = get_membership(request, org_code)
     org = membership.org
@@ -279,10 +274,18 @@ def member_remove(request: HttpRequest, org_code: str, membership_id: int) -> Ht
             )
             return redirect(org)
         target.delete()
+        # Their links would keep showing the organisation's reports to whoever has them.
+        revoked = ShareLink.revoke_created_by(org, target.user)
+    links = (
+        f" {revoked} share link{pluralize(revoked)} they created stopped working."
+        if revoked
+        else ""
+    )
     if leaving:
-        messages.success(request, f"You left {org.name}.")
+        links = links.replace("they", "you")
+        messages.success(request, f"You left {org.name}.{links}")
         return redirect("orgs:list")
-    messages.success(request, f"Removed {name} from {org.name}.")
+    messages.success(request, f"Removed {name} from {org.name}.{links}")
     return redirect(org)
 
 
@@ -318,6 +321,9 @@ def invitation_create(request: HttpRequest, org_code: str) -> HttpResponse:
     org = membership.org
     if request.method == "POST":
         form = InvitationForm(request.POST, org=org)
+        if form.is_valid() and not INVITATIONS_PER_USER.check_and_hit(str(request.user.pk)):
+            context = {"org": org, "form": form, "throttled": THROTTLED_MESSAGE}
+            return render(request, "orgs/invitation_form.html", context, status=429)
         if form.is_valid():
             invitation, token = Invitation.issue(
                 org=org,

@@ -113,6 +113,21 @@ class ShareLink(models.Model):
         )
         return link, token
 
+    @staticmethod
+    def live() -> models.Q:
+        """The filter for links that still open their report."""
+        return models.Q(revoked_at__isnull=True) & (
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
+
+    @classmethod
+    def revoke_created_by(cls, org: Organisation, user: object) -> int:
+        """Revoke the live links ``user`` created to ``org``'s reports (they are leaving
+        it); returns how many."""
+        return cls.objects.filter(cls.live(), report__org=org, created_by=user).update(
+            revoked_at=timezone.now()
+        )
+
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()

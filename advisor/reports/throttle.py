@@ -1,29 +1,25 @@
 """Slow down share-token guessing: too many misses from one client are refused for a while.
 
-Counts live in the cache (Redis in production, so every worker and host shares them).
+Only misses count, and a valid token is looked up before the limit is applied, so a real
+link is never refused, whoever opens it. The client is the address behind our trusted
+proxies (``advisor.net``); counts live in the shared cache (``advisor.ratelimit``).
 """
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from advisor.net import client_ip
+from advisor.ratelimit import Limit
 
 MAX_MISSES = 20
 WINDOW_SECONDS = 10 * 60
-
-
-def _key(request: HttpRequest) -> str:
-    return f"share-miss:{request.META.get('REMOTE_ADDR', 'unknown')}"
+SHARE_MISSES = Limit("share-miss", MAX_MISSES, WINDOW_SECONDS)
 
 
 def is_blocked(request: HttpRequest) -> bool:
-    return (cache.get(_key(request)) or 0) >= MAX_MISSES
+    return SHARE_MISSES.reached(client_ip(request))
 
 
 def record_miss(request: HttpRequest) -> None:
-    key = _key(request)
-    if not cache.add(key, 1, WINDOW_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, WINDOW_SECONDS)
+    SHARE_MISSES.hit(client_ip(request))

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("reports/save/", views.save, name="save"),
     path("orgs/<slug:org_code>/reports/", views.report_list, name="list"),
+    path("orgs/<slug:org_code>/links/", views.org_links, name="links"),
     path("orgs/<slug:org_code>/reports/<slug:code>/", views.report_detail, name="detail"),
     path("orgs/<slug:org_code>/reports/<slug:code>/edit/", views.report_edit, name="edit"),
     path("orgs/<slug:org_code>/reports/<slug:code>/delete/", views.report_delete, name="delete"),

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from advisor import advice
 from advisor.knowledge.ruleset import current_knowledge
-from advisor.orgs.access import get_membership, get_membership_for_edit
+from advisor.orgs.access import get_membership, get_membership_for_edit, require_role
 from advisor.orgs.models import Membership, Role
 from advisor.reports import throttle
 from advisor.reports.diff import compare_snapshots
@@ -257,6 +257,7 @@ def share_create(request: HttpRequest, org_code: str, code: str) -> HttpResponse
 @login_required
 @require_POST
 def share_revoke(request: HttpRequest, org_code: str, code: str, link_id: int) -> HttpResponse:
+    """Revoke a link; back to the report, or to the organisation's links (``back=links``)."""
     membership = get_membership_for_edit(request, org_code)
     report = _report(membership, code)
     link = get_object_or_404(ShareLink, pk=link_id, report=report)
@@ -265,24 +266,43 @@ def share_revoke(request: HttpRequest, org_code: str, code: str, link_id: int) -
     )
     if updated:
         messages.success(request, "Share link revoked: it stops working immediately.")
+    if request.POST.get("back") == "links" and membership.is_owner:
+        return redirect("reports:links", membership.org.code)
     return redirect(report)
+
+
+@login_required
+@require_GET
+def org_links(request: HttpRequest, org_code: str) -> HttpResponse:
+    """Every live share link to the organisation's reports, for its owners to review."""
+    membership = require_role(get_membership(request, org_code), Role.OWNER)
+    links = (
+        ShareLink.objects.filter(ShareLink.live(), report__org=membership.org)
+        .select_related("report", "created_by")
+        .order_by("report__title", "-created_at")
+    )
+    context = {"org": membership.org, "membership": membership, "links": list(links)}
+    return render(request, "reports/org_links.html", context)
 
 
 @require_GET
 @never_cache
 def shared(request: HttpRequest, token: str) -> HttpResponse:
-    """A report through a share link: read-only, no login, never indexed or cached."""
-    if throttle.is_blocked(request):
-        response = render(request, "reports/shared_throttled.html", status=429)
-        return _private(response)
+    """A report through a share link: read-only, no login, never indexed or cached.
+
+    The token is looked up first: a link that exists is never refused by the miss limit,
+    which only stops a client that keeps guessing.
+    """
     link = (
         ShareLink.objects.select_related("report", "report__org")
         .filter(token_hash=hash_token(token))
         .first()
     )
+    if link is None:
+        if throttle.is_blocked(request):
+            return _private(render(request, "reports/shared_throttled.html", status=429))
+        throttle.record_miss(request)
     if link is None or not link.is_active:
-        if link is None:
-            throttle.record_miss(request)
         status = link.status if link else "unknown"
         return _private(render(request, "reports/link_gone.html", {"status": status}, status=404))
     ShareLink.objects.filter(pk=link.pk).update(

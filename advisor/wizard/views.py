@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,12 +36,19 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def start(request: HtmxHttpRequest) -> HttpResponse:
-    """Start or resume; `?preset=<slug>` starts prefilled and jumps to the review."""
+    """Start or resume; ``?preset=<slug>`` starts prefilled and jumps to the review.
+
+    A preset replaces the visitor's answers, and a link to it may come from any site, so
+    GET only shows what the preset fills in and asks; the POST (with its CSRF token) starts.
+    Nothing is written before that, so following links costs no database row.
+    """
     knowledge = current_knowledge()
-    session = store.load(request)
     slug = request.GET.get("preset")
+    if slug is None and request.method == "POST":
+        return HttpResponseNotAllowed(["GET"])
+    session = store.load(request)
     if slug is not None:
         preset = knowledge.catalogue.preset(slug)
         if preset is None:
@@ -52,6 +59,14 @@ def start(request: HtmxHttpRequest) -> HttpResponse:
                 status=404,
             )
         answers = usable_answers(knowledge, preset.answers)
+        if request.method == "GET":
+            steps = steps_for(knowledge, answers)
+            context = {
+                "preset": preset,
+                "rows": [row for row in _review_rows(steps, answers) if row["answer"]],
+                "has_answers": bool(session and (session.answers or session.weights)),
+            }
+            return render(request, "wizard/preset_confirm.html", context)
         session = store.save(request, session, answers=answers, weights={}, preset=slug)
         review = reverse("wizard:review")
         return store.remember(redirect(review), session)

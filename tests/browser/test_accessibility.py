@@ -140,6 +140,9 @@ def test_every_page_type_passes_axe(page: Page, site: str, watch, django_user_mo
     expect(page.get_by_role("heading", level=1)).to_contain_text("We recommend")
     audit("result")
 
+    page.goto(site + "/wizard/?preset=high-volume")
+    audit("preset-confirm")
+
     page.goto(site + "/plan/?preset=financial-services")
     audit("plan")
 

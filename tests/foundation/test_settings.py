@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
     env.update(
         DJANGO_SETTINGS_MODULE="advisor.settings",
         DJANGO_SECRET_KEY="a-very-long-production-secret-key-" + "x" * 40,
@@ -48,9 +48,44 @@ def test_debug_mode_runs_without_a_secret_key() -> None:
 
 
 def test_production_settings_pass_check_deploy_without_any_warning() -> None:
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    env = production_env(REDIS_URL="redis://127.0.0.1:6379/0")  # only read, not connected to
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_without_a_shared_cache() -> None:
+    """Found in the attack: without Redis each limit counted per worker (20 misses: 60+)."""
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
+    assert result.returncode != 0
+    assert "advisor.W001" in result.stdout + result.stderr
+    assert "REDIS_URL" in result.stdout + result.stderr
+
+
+def test_a_production_process_says_so_loudly_at_start_up_without_a_shared_cache() -> None:
+    code = "import advisor.wsgi"
+    without = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert without.returncode == 0, without.stderr
+    assert "No shared cache is configured" in without.stderr
+
+    env = production_env(REDIS_URL="redis://127.0.0.1:6379/0")
+    shared = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shared.returncode == 0, shared.stderr
+    assert "No shared cache" not in shared.stderr
 
 
 def test_csp_forbids_inline_and_eval_script(settings) -> None:

@@ -113,7 +113,7 @@ def test_no_cost_analysis_without_a_volume() -> None:
 
 
 def test_the_result_page_shows_the_chart_with_text_alternatives(client: Client) -> None:
-    client.get("/wizard/?preset=high-volume")
+    client.post("/wizard/?preset=high-volume")
     html = client.get("/wizard/result/").content.decode()
     assert "Pay per token or run your own GPUs?" in html
     assert 'src="data:image/svg+xml;base64,' in html

@@ -9,7 +9,8 @@ from django.http import Http404
 from django.test import RequestFactory
 
 from advisor.orgs.access import get_membership, get_membership_for_edit, require_role
-from advisor.orgs.models import Role
+from advisor.orgs.models import Membership, Role
+from tests.orgs.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,16 @@ def test_require_role_returns_the_membership_or_refuses(request, org, owner, edi
 def test_membership_role_properties(org, owner, editor, viewer) -> None:
     roles = {m.user: (m.is_owner, m.can_edit) for m in org.memberships.select_related("user")}
     assert roles == {owner: (True, True), editor: (False, True), viewer: (False, False)}
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [(Role.EDITOR, "you are an editor."), (Role.VIEWER, "you are a viewer.")],
+)
+def test_the_refusal_uses_the_right_article(org, role, expected) -> None:
+    """Found in the attack: "you are a editor"."""
+    user = make_user(f"someone-{role}")
+    membership = Membership.objects.create(org=org, user=user, role=role)
+    with pytest.raises(PermissionDenied) as raised:
+        require_role(membership, Role.OWNER)
+    assert str(raised.value).endswith(expected)

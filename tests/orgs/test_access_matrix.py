@@ -53,7 +53,7 @@ def test_ids_from_another_organisation_are_404(client, owner, org) -> None:
     assert their_invitation.revoked_at is None
 
 
-def test_invitation_accept_page_needs_login(client, scene) -> None:
+def test_invitation_accept_page_needs_login(client) -> None:
     response = client.get("/orgs/invite/some-token/")
     assert response.status_code == 302
     assert response.headers["Location"] == "/accounts/login/?next=/orgs/invite/some-token/"

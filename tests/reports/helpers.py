@@ -74,7 +74,10 @@ def make_link(report: Report, *, expires_at=None, revoked: bool = False) -> tupl
 
 def start_wizard(client: Client, preset: str = PRESET) -> None:
     """Answer the questions from a preset, as a visitor following a preset link does."""
-    response = client.get(f"/wizard/?preset={preset}")
+    confirm = client.get(f"/wizard/?preset={preset}")  # a preset asks first, then POSTs
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', confirm.content.decode())
+    assert token, confirm.content[:500]
+    response = client.post(f"/wizard/?preset={preset}", {"csrfmiddlewaretoken": token.group(1)})
     assert response.status_code == 302, response.content[:500]
 
 

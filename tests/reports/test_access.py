@@ -15,15 +15,6 @@ pytestmark = pytest.mark.django_db
 ACTORS = ("owner", "editor", "viewer", "outsider", "anonymous")
 
 
-@pytest.mark.parametrize("suffix", ["rerun/", "links/", "links/{link}/revoke/"])
-def test_post_only_actions_refuse_get(client, owner, scene, suffix) -> None:
-    client.force_login(owner)
-    response = client.get(url(scene.report, suffix.format(link=scene.link.pk)))
-    assert response.status_code == 405
-    assert not Report.objects.filter(previous=scene.report).exists()
-    assert ShareLink.objects.get(pk=scene.link.pk).revoked_at is None
-
-
 def test_unknown_export_format_is_404(client, viewer, report) -> None:
     client.force_login(viewer)
     assert client.get(url(report, "export.pdf")).status_code == 404

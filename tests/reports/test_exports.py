@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
 
+from advisor import advice
+from advisor.knowledge.ruleset import current_knowledge
+from advisor.reports.models import Report
 from tests.reports.helpers import (
     DATA_QUESTION,
     FINE_TUNE_REASON,
@@ -95,3 +99,53 @@ def test_the_report_prints_without_its_controls(client, editor, report) -> None:
     css = Path(finders.find("advisor/css/print.css")).read_text()
     assert ".no-print" in css
     assert "display: none" in css
+
+
+HOSTILE_TITLE = "<script>alert(1)</script> [click](https://evil.example) **now** | x"
+HOSTILE_NOTES = (
+    "# Not a heading\n<img src=x onerror=alert(1)>\n- not a list\n    not code\n1. nor this"
+)
+
+
+def test_markdown_export_escapes_what_people_write(client, viewer, org) -> None:
+    """Found in the attack: titles, notes and workload names went out unescaped, so a
+    title could carry HTML or a link into whatever renders the export."""
+    report = make_report(org, title=HOSTILE_TITLE, notes=HOSTILE_NOTES)
+    client.force_login(viewer)
+
+    markdown = client.get(url(report, "export.md")).content.decode()
+
+    assert not re.search(r"(?<!\\)<(script|img)", markdown)
+    assert "[click](" not in markdown
+    assert " **now**" not in markdown
+    assert markdown.startswith(
+        r"# \<script\>alert(1)\</script\> \[click\](https://evil.example) \*\*now\*\* \| x" + "\n"
+    )
+    lines = markdown.splitlines()
+    assert r"\# Not a heading" in lines
+    assert r"\- not a list" in lines
+    assert "not code" in lines
+    assert r"\1. nor this" in lines
+
+
+def test_markdown_export_escapes_workload_names(client, viewer, org) -> None:
+    knowledge = current_knowledge()
+    workloads = advice.usable_workloads(
+        knowledge,
+        [{"name": "<b>Triage</b> | [x](y)", "answers": {"data_sensitivity": "regulated"}}],
+    )
+    snapshot = advice.build_plan(knowledge, workloads)
+    report = Report.objects.create(
+        org=org,
+        title="Plan",
+        kind=Report.Kind.PLAN,
+        inputs=advice.plan_inputs(workloads),
+        snapshot=snapshot,
+        ruleset_version=knowledge.version,
+    )
+    client.force_login(viewer)
+
+    markdown = client.get(url(report, "export.md")).content.decode()
+
+    assert not re.search(r"(?<!\\)<b>", markdown)
+    assert r"\<b\>Triage\</b\> \| \[x\](y)" in markdown

@@ -63,7 +63,7 @@ def test_re_running_a_plan_shows_the_changed_routes(client: Client, plan_report:
 
 def test_the_plan_needs_workloads_before_saving(client: Client, editor, org) -> None:
     client.force_login(editor)
-    client.get("/wizard/?preset=high-volume")  # a wizard session, but no plan
+    client.post("/wizard/?preset=high-volume")  # a wizard session, but no plan
     response = client.get("/reports/save/?source=plan")
     assert response.status_code == 302
     assert response["Location"] == "/plan/"

@@ -45,6 +45,8 @@ def edit_the_knowledge() -> None:
     question.prompt = "Renamed: how sensitive is it?"
     question.save()
     knowledge.Approach.objects.get(key="open_fine_tuned").delete()
+    # Rules test the question, so an editor deletes them first (the admin insists).
+    knowledge.Rule.objects.filter(conditions__question__key="workload_mix").delete()
     knowledge.Question.objects.get(key="workload_mix").delete()
 
 

@@ -7,10 +7,13 @@ viewer (``target``, none of the actors) and a pending invitation, with the raw t
 
 from __future__ import annotations
 
+import os
+from collections import Counter
 from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.handlers.base import BaseHandler
 
 from advisor.orgs.models import Invitation, Membership, Organisation, Role
 from advisor.reports.models import Report, ShareLink
@@ -46,3 +49,36 @@ def scene(org: Organisation, editor: AbstractBaseUser) -> Scene:  # noqa: F811
         invitation=invitation,
         invitation_token=invitation_token,
     )
+
+
+def examples(count: int) -> int:
+    """Hypothesis examples per fuzz test: ``count`` times ADVISOR_FUZZ_SCALE (default 1), so
+    a long attack run is ``ADVISOR_FUZZ_SCALE=20 .venv/bin/python -m pytest tests/security``."""
+    return count * max(int(os.environ.get("ADVISOR_FUZZ_SCALE", "1")), 1)
+
+
+# Attack figures for the README: every request these tests make (test client, hypothesis,
+# schemathesis through WSGI) and how many answered 5xx, printed at the end of the run.
+RESPONSES: Counter[str] = Counter()
+
+
+@pytest.fixture(autouse=True)
+def _count_responses(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = BaseHandler.get_response
+
+    def counting(self: BaseHandler, request):  # type: ignore[no-untyped-def]
+        response = original(self, request)
+        RESPONSES["requests"] += 1
+        if response.status_code >= 500:
+            RESPONSES["5xx"] += 1
+        return response
+
+    monkeypatch.setattr(BaseHandler, "get_response", counting)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if RESPONSES["requests"]:
+        terminalreporter.write_line(
+            f"tests/security: {RESPONSES['requests']:,} requests answered, "
+            f"{RESPONSES['5xx']:,} with a 5xx status"
+        )

@@ -63,7 +63,7 @@ def fetch(client: Client, request, scene: Scene, page: Page):
         body = {"answers": {}} if url.endswith("recommend") else {"nonsense": True}
         response = client.post(url, json.dumps(body), content_type="application/json")
     elif url == "/wizard/result/":
-        client.get("/wizard/?preset=high-volume")
+        client.post("/wizard/?preset=high-volume")
         response = client.get(url)
     elif url.endswith("?htmx"):
         response = client.get(url.removesuffix("?htmx"), headers={"HX-Request": "true"})
@@ -88,6 +88,9 @@ def assert_strict_headers(response) -> None:
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers.get("Referrer-Policy") in ("same-origin", "no-referrer")
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    policy = response.headers.get("Permissions-Policy", "")
+    for feature in ("camera", "microphone", "geolocation", "payment"):
+        assert f"{feature}=()" in policy, policy
 
 
 @pytest.mark.parametrize("page", PAGES + SHARE_PAGES, ids=lambda p: p[0])
@@ -122,7 +125,25 @@ def test_the_page_showing_a_new_share_link_is_not_stored(client, request, scene)
 def test_the_throttled_share_page_is_private_too(client, scene) -> None:
     for _ in range(throttle.MAX_MISSES):
         client.get("/s/guess/")
-    response = client.get(f"/s/{scene.share_token}/")
+    response = client.get("/s/guess-again/")
     assert response.status_code == 429
     assert_strict_headers(response)
     assert_private(response)
+
+
+def test_the_csrf_failure_page_is_ours_and_keeps_the_csp(scene) -> None:
+    """Found in the attack: Django's CSRF page has an inline style the CSP blocks."""
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/wizard/step/stage/", {"answer": "production"})
+    assert response.status_code == 403
+    assert_strict_headers(response)
+    html = response.content.decode()
+    assert "<style" not in html
+    assert "style=" not in html
+    assert "Please try again" in html
+    assert "/static/" in html  # our layout and stylesheet
+
+
+def test_static_files_carry_the_permissions_policy(client) -> None:
+    response = client.get("/favicon.ico")
+    assert "camera=()" in response.headers["Permissions-Policy"]

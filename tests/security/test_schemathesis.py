@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from advisor.wsgi import application
+from tests.security.conftest import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def _keep_the_test_connection():
 
 @schema.parametrize()
 @settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

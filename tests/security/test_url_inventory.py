@@ -166,6 +166,7 @@ ROUTES: dict[str, Entry] = {
     ),
     # Reports.
     "orgs/<slug:org_code>/reports/": Entry(ORG, (get(role=MEMBER),)),
+    "orgs/<slug:org_code>/links/": Entry(ORG, (get(role=OWNER),)),
     "orgs/<slug:org_code>/reports/<slug:code>/": Entry(ORG, (get(role=MEMBER),)),
     "orgs/<slug:org_code>/reports/<slug:code>/edit/": Entry(
         ORG,

@@ -84,7 +84,7 @@ def test_a_cold_snapshot_costs_a_bounded_number_of_queries(
     client: Client, tenfold_ruleset, django_assert_max_num_queries
 ) -> None:
     with django_assert_max_num_queries(8):  # version, 3 knowledge, 3 catalogue, session
-        client.get("/wizard/?preset=high-volume")
+        client.post("/wizard/?preset=high-volume")
 
 
 def _compressed(content: bytes) -> int:

@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make run   - set up and serve the app at http://127.0.0.1:8000/"
-	@echo "make test  - set up, then lint and run the whole test suite"
+	@echo "make test  - set up, then lint, type-check and run the whole test suite"
 
 $(PY):
 	@python=$$(bin/find-python) || exit 1; \
@@ -36,6 +36,7 @@ check-nginx:
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check --quiet .
 	@$(VENV)/bin/ruff format --check --quiet .
+	@$(VENV)/bin/mypy
 
 test: $(STAMP) lint check-chromium check-nginx
 	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run --verbosity 0

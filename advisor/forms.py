@@ -30,8 +30,11 @@ class BoundField(forms.BoundField):
     page's heading (``field.heading = True``: a wizard step's question)."""
 
     def build_widget_attrs(self, attrs: Mapping[str, Any], widget: Any = None) -> dict[str, Any]:
-        built = super().build_widget_attrs(attrs, widget)
-        classes = [built.get("class", ""), WIDGET_CLASSES.get(self.widget_type, "form-control")]
+        built: dict[str, Any] = super().build_widget_attrs(dict(attrs), widget)
+        classes = [
+            str(built.get("class", "")),
+            WIDGET_CLASSES.get(self.widget_type, "form-control"),
+        ]
         if self.errors:
             classes.append("is-invalid")
             if self.use_fieldset and self.auto_id:

@@ -188,6 +188,7 @@ WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 FORM_RENDERER = "advisor.forms.FormRenderer"
 
 # Email: the console in development, SMTP (configured by environment) in production.
+MAILERS: dict[str, dict[str, object]]
 if DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:

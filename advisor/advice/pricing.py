@@ -194,6 +194,7 @@ def cost_table(
     allowed = [row for row in rows if row["allowed"]]
     cheapest = min(allowed, key=lambda row: row["monthly_usd"], default=None)
     return {
+        "requests_per_day": answers["requests_per_day"],
         "assumptions": assumptions.to_dict(),
         "approaches": rows,
         "cheapest_allowed": cheapest["approach"] if cheapest else None,

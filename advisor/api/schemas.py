@@ -62,7 +62,7 @@ class RecommendIn(Schema):
     model_config = ConfigDict(
         extra="forbid",
         title="RecommendRequest",
-        json_schema_extra={"examples": [example["value"] for example in REQUEST_EXAMPLES.values()]},
+        json_schema_extra={"examples": [example["value"] for example in REQUEST_EXAMPLES.values()]},  # type: ignore[misc]
     )
 
     answers: dict[str, AnswerValue] = Field(

@@ -106,7 +106,7 @@ def render_chart(
     be_volume = break_even.requests_per_day if break_even.kind == "at" else None
     description = _describe(user_requests_per_day, user_point, break_even)
     table = _table(series, by_volume, user_requests_per_day, be_volume)
-    with _LOCK, mpl.rc_context(_RC):
+    with _LOCK, mpl.rc_context(_RC):  # type: ignore[arg-type]  # keys are rcParams names
         svg = _draw(
             series, user_point, be_volume, title, api_label=api_label, sh_label=self_hosted_label
         )

@@ -217,7 +217,7 @@ class ApproachAdmin(PrefilledRatingsAdmin):
 
     @admin.display(description="rules", ordering="rule_total")
     def rule_count(self, approach: Approach) -> int:
-        return approach.rule_total
+        return approach.rule_total  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
 @admin.register(Dimension)
@@ -364,7 +364,7 @@ class RuleAdmin(KnowledgeAdmin):
 
 def describe_condition(condition: RuleCondition) -> str:
     """One condition in words, e.g. 'requests_per_day is at least 1,000'."""
-    if condition.option_id is not None:
+    if condition.option is not None:
         target = condition.option.label
     elif condition.threshold is not None:
         target = f"{condition.threshold:,}"

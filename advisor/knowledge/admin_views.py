@@ -36,7 +36,8 @@ class TryItForm(forms.Form):
         stale_answers: Mapping[str, object] | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, prefix=PREFIX, **kwargs)
+        kwargs["prefix"] = PREFIX
+        super().__init__(*args, **kwargs)
         self.knowledge = knowledge
         # Answers (e.g. from a preset) to questions that no longer exist.
         self.stale_answers = dict(stale_answers or {})
@@ -45,7 +46,8 @@ class TryItForm(forms.Form):
             self.fields[question.key] = _answer_field(question, knowledge)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         answers: dict[str, object] = dict(self.stale_answers)
         for question in self.knowledge.questions:
             raw = (cleaned.get(question.key) or "").strip()

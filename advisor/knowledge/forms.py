@@ -33,7 +33,7 @@ def _kept_forms(formset: BaseInlineFormSet) -> list[forms.ModelForm]:
         form
         for form in formset.forms
         if form.is_valid()
-        and not formset._should_delete_form(form)
+        and not formset._should_delete_form(form)  # type: ignore[attr-defined]
         and (form.instance.pk is not None or form.has_changed())
     ]
 
@@ -64,7 +64,7 @@ class ListRowForm(forms.ModelForm):
                         f"{name}: {message}" for message in ValidationError(messages).messages
                     )
             errors = ValidationError(rows)
-        super()._update_errors(errors)
+        super()._update_errors(errors)  # type: ignore[misc]  # ModelForm's own hook
 
 
 def _verbose_name(model: Any, field: str) -> str:
@@ -103,9 +103,9 @@ class QuestionForm(forms.ModelForm):
             parents = Question.objects.filter(kind=Question.Kind.CHOICE)
             if self.instance.pk:
                 parents = parents.exclude(pk=self.instance.pk)
-            self.fields["show_if_question"].queryset = parents
+            self.fields["show_if_question"].queryset = parents  # type: ignore[attr-defined]
         if "show_if_options" in self.fields:
-            self.fields["show_if_options"].queryset = Option.objects.filter(
+            self.fields["show_if_options"].queryset = Option.objects.filter(  # type: ignore[attr-defined]
                 question__kind=Question.Kind.CHOICE
             ).select_related("question")
             self.fields[
@@ -115,7 +115,8 @@ class QuestionForm(forms.ModelForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         parent = cleaned.get("show_if_question")
         options = cleaned.get("show_if_options")
         if parent is not None and options is not None:
@@ -202,7 +203,7 @@ class OptionFormSet(BaseInlineFormSet):
         removed = [
             form.instance
             for form in self.forms
-            if form.instance.pk is not None and self._should_delete_form(form)
+            if form.instance.pk is not None and self._should_delete_form(form)  # type: ignore[attr-defined]
         ]
         for option in removed:
             rules = Rule.objects.filter(conditions__option=option).distinct()
@@ -234,9 +235,9 @@ class QuestionChangelistFormSet(BaseModelFormSet):
             "show_if_question"
         )
         problems = [
-            f"'{q.key}' is only asked after '{q.show_if_question.key}', so it needs a higher order."
+            f"'{q.key}' is only asked after '{parent.key}', so it needs a higher order."
             for q in gated
-            if orders[q.show_if_question_id] >= orders[q.pk]
+            if (parent := q.show_if_question) is not None and orders[parent.pk] >= orders[q.pk]
         ]
         if problems:
             raise ValidationError(problems)

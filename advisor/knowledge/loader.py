@@ -249,7 +249,8 @@ def load_document(document: Any, apps: Any = global_apps) -> None:
 
 
 def _malformed(error: BaseException) -> str:
-    kind = {KeyError: "missing field", IndexError: "missing entry"}.get(type(error))
+    kinds: dict[type[BaseException], str] = {KeyError: "missing field", IndexError: "missing entry"}
+    kind = kinds.get(type(error))
     detail = f"{kind} {error}" if kind else str(error) or type(error).__name__
     return f"Malformed document: {detail}"
 
@@ -454,7 +455,7 @@ def _replace(document: dict[str, Any], m: Any) -> None:
                 min_value=q.get("min_value"),
                 max_value=q.get("max_value"),
                 unit=q.get("unit", ""),
-                show_if_question=questions.get(show_if.get("question")),
+                show_if_question=questions.get(show_if.get("question") or ""),
             ),
             f"Question {q['key']!r}",
         )

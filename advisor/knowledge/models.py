@@ -7,6 +7,7 @@ snapshots and saved reports can tell which knowledge produced a result.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -133,7 +134,7 @@ class Question(models.Model):
         verbose_name="only ask when",
         help_text="Ask this question only when an earlier question got one of the answers below.",
     )
-    show_if_options = models.ManyToManyField(
+    show_if_options: models.ManyToManyField[Option, Any] = models.ManyToManyField(
         "Option",
         blank=True,
         related_name="+",
@@ -155,14 +156,15 @@ class Question(models.Model):
                 errors["max_value"] = "The largest answer must not be below the smallest."
         elif self.min_value is not None or self.max_value is not None:
             errors["min_value"] = "Only whole-number questions have a smallest/largest answer."
-        if self.show_if_question_id is not None:
-            if self.pk and self.show_if_question_id == self.pk:
+        parent = self.show_if_question
+        if parent is not None:
+            if self.pk and parent.pk == self.pk:
                 errors["show_if_question"] = "A question cannot depend on itself."
-            elif self.show_if_question.order >= self.order:
+            elif parent.order >= self.order:
                 errors["show_if_question"] = (
                     "It must depend on an earlier question (one with a lower order)."
                 )
-            elif self.show_if_question.kind != self.Kind.CHOICE:
+            elif parent.kind != self.Kind.CHOICE:
                 errors["show_if_question"] = "It can only depend on a single-choice question."
         if errors:
             raise ValidationError(errors)
@@ -330,7 +332,7 @@ class RuleCondition(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        target = self.option.label if self.option_id else self.threshold
+        target = self.option.label if self.option is not None else self.threshold
         return f"{self.question.key} {self.get_operator_display()} {target}"
 
     def clean(self) -> None:
@@ -348,7 +350,7 @@ class RuleCondition(models.Model):
         if question.kind == Question.Kind.CHOICE:
             if self.operator and self.operator not in self.CHOICE_OPERATORS:
                 errors["operator"] = "A single-choice question takes 'is' or 'is not'."
-            if self.option_id is None:
+            if self.option is None:
                 errors["option"] = f"Choose one of the answers to '{question.prompt}'."
             elif self.option.question_id != question.pk:
                 errors["option"] = f"'{self.option.label}' is not an answer to '{question.prompt}'."

@@ -41,7 +41,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
     @admin.display(description="members", ordering="member_total")
     def member_count(self, obj: Organisation) -> int:
-        return obj.member_total
+        return obj.member_total  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
 @admin.register(Invitation)

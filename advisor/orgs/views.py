@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from advisor.http import AuthenticatedHttpRequest
 from advisor.net import client_ip
 from advisor.orgs.access import get_membership, require_role
 from advisor.orgs.forms import (
@@ -95,7 +96,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     form_class = PasswordResetForm
 
-    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:  # type: ignore[override]
         if not RESETS_PER_ADDRESS.check_and_hit(client_ip(self.request)):
             context = self.get_context_data(form=form, throttled=THROTTLED_MESSAGE)
             return self.render_to_response(context, status=429)
@@ -126,7 +127,7 @@ login = LoginView.as_view()
 
 @login_required
 @require_GET
-def org_list(request: HttpRequest) -> HttpResponse:
+def org_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organisations the current user belongs to."""
     memberships = (
         Membership.objects.filter(user=request.user).select_related("org").order_by("org__name")
@@ -136,7 +137,7 @@ def org_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def org_create(request: HttpRequest) -> HttpResponse:
+def org_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create an organisation; its creator becomes its owner."""
     if request.method == "POST":
         form = OrganisationForm(request.POST)
@@ -153,13 +154,13 @@ def org_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def org_detail(request: HttpRequest, org_code: str) -> HttpResponse:
+def org_detail(request: AuthenticatedHttpRequest, org_code: str) -> HttpResponse:
     """The organisation: its members and, for owners, their controls and invitations."""
     membership = get_membership(request, org_code)
     org = membership.org
     members = sorted(
         org.memberships.select_related("user"),
-        key=lambda m: (ROLE_ORDER[m.role], m.user.get_username().lower()),
+        key=lambda m: (ROLE_ORDER[Role(m.role)], m.user.get_username().lower()),
     )
     owner_count = sum(1 for m in members if m.is_owner)
     invitations = []
@@ -183,7 +184,7 @@ def org_detail(request: HttpRequest, org_code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def org_settings(request: HttpRequest, org_code: str) -> HttpResponse:
+def org_settings(request: AuthenticatedHttpRequest, org_code: str) -> HttpResponse:
     """Rename the organisation (owners only)."""
     membership = require_role(get_membership(request, org_code), Role.OWNER)
     org = membership.org
@@ -223,7 +224,9 @@ def _lock_member(org: Organisation, membership_id: int) -> tuple[Membership, boo
 
 @login_required
 @require_POST
-def member_role(request: HttpRequest, org_code: str, membership_id: int) -> HttpResponse:
+def member_role(
+    request: AuthenticatedHttpRequest, org_code: str, membership_id: int
+) -> HttpResponse:
     """Change a member's role (owners only). The last owner cannot be demoted."""
     membership = require_role(get_membership(request, org_code), Role.OWNER)
     org = membership.org
@@ -252,7 +255,9 @@ def member_role(request: HttpRequest, org_code: str, membership_id: int) -> Http
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, org_code: str, membership_id: int) -> HttpResponse:
+def member_remove(
+    request: AuthenticatedHttpRequest, org_code: str, membership_id: int
+) -> HttpResponse:
     """Remove a member (owners), or leave (any member removing themselves).
 
     The last owner can neither leave nor be removed. The share links the member created to
@@ -310,7 +315,7 @@ def _send_invitation(request: HttpRequest, invitation: Invitation, link: str) ->
 @login_required
 @require_http_methods(["GET", "POST"])
 @never_cache
-def invitation_create(request: HttpRequest, org_code: str) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest, org_code: str) -> HttpResponse:
     """Invite someone (owners only): shows the single-use link once and emails it.
 
     The success page is rendered in answer to the POST rather than after a redirect: the
@@ -352,7 +357,9 @@ def invitation_create(request: HttpRequest, org_code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, org_code: str, invitation_id: int) -> HttpResponse:
+def invitation_revoke(
+    request: AuthenticatedHttpRequest, org_code: str, invitation_id: int
+) -> HttpResponse:
     """Revoke a pending invitation (owners only); its link stops working."""
     membership = require_role(get_membership(request, org_code), Role.OWNER)
     org = membership.org
@@ -384,7 +391,7 @@ def _invalid_invitation(request: HttpRequest, invitation: Invitation | None) -> 
 @login_required
 @require_http_methods(["GET", "POST"])
 @never_cache
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """Show an invitation (GET) and accept it (POST) as the logged-in user.
 
     Unknown, expired, revoked and used links answer 404 with an explanation. A user who

@@ -21,7 +21,9 @@ class SaveReportForm(forms.Form):
     def __init__(self, memberships: list[Membership], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.memberships = {m.org.code: m for m in memberships}
-        self.fields["org"].choices = [(m.org.code, m.org.name) for m in memberships]
+        org_field = self.fields["org"]
+        assert isinstance(org_field, forms.ChoiceField)
+        org_field.choices = [(m.org.code, m.org.name) for m in memberships]
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advisor import advice
+from advisor.http import AuthenticatedHttpRequest
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.orgs.access import get_membership, get_membership_for_edit, require_role
 from advisor.orgs.models import Membership, Role
@@ -37,7 +38,7 @@ PAGE_SIZE = 20
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def save(request: HttpRequest) -> HttpResponse:
+def save(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Save the current wizard result as a report in one of the user's organisations."""
     session = store.load(request)
     if session is None or not (session.answers or session.workloads):
@@ -93,7 +94,7 @@ def save(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_list(request: HttpRequest, org_code: str) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest, org_code: str) -> HttpResponse:
     membership = get_membership(request, org_code)
     reports = Report.objects.filter(org=membership.org).select_related("created_by")
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL: no NUL
@@ -106,7 +107,7 @@ def report_list(request: HttpRequest, org_code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, org_code: str, code: str) -> HttpResponse:
     membership = get_membership(request, org_code)
     report = _report(membership, code)
     links = report.share_links.select_related("created_by") if membership.can_edit else []
@@ -131,7 +132,7 @@ def _detail_context(membership: Membership, report: Report, links: Any) -> dict[
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_edit(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, org_code: str, code: str) -> HttpResponse:
     membership = get_membership_for_edit(request, org_code)
     report = _report(membership, code)
     if request.method == "POST":
@@ -152,7 +153,7 @@ def report_edit(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_delete(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+def report_delete(request: AuthenticatedHttpRequest, org_code: str, code: str) -> HttpResponse:
     membership = get_membership_for_edit(request, org_code)
     report = _report(membership, code)
     if request.method == "POST":
@@ -164,7 +165,7 @@ def report_delete(request: HttpRequest, org_code: str, code: str) -> HttpRespons
 
 @login_required
 @require_POST
-def report_rerun(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+def report_rerun(request: AuthenticatedHttpRequest, org_code: str, code: str) -> HttpResponse:
     """A new report from the same answers with today's rules, linked to the old one."""
     membership = get_membership_for_edit(request, org_code)
     report = _report(membership, code)
@@ -193,7 +194,9 @@ def report_rerun(request: HttpRequest, org_code: str, code: str) -> HttpResponse
 
 @login_required
 @require_GET
-def report_export(request: HttpRequest, org_code: str, code: str, fmt: str) -> HttpResponse:
+def report_export(
+    request: AuthenticatedHttpRequest, org_code: str, code: str, fmt: str
+) -> HttpResponse:
     membership = get_membership(request, org_code)
     report = _report(membership, code)
     if fmt not in {"md", "json"}:
@@ -228,7 +231,7 @@ def report_export(request: HttpRequest, org_code: str, code: str, fmt: str) -> H
 
 @login_required
 @require_POST
-def share_create(request: HttpRequest, org_code: str, code: str) -> HttpResponse:
+def share_create(request: AuthenticatedHttpRequest, org_code: str, code: str) -> HttpResponse:
     membership = get_membership_for_edit(request, org_code)
     report = _report(membership, code)
     form = ShareLinkForm(request.POST)
@@ -256,7 +259,9 @@ def share_create(request: HttpRequest, org_code: str, code: str) -> HttpResponse
 
 @login_required
 @require_POST
-def share_revoke(request: HttpRequest, org_code: str, code: str, link_id: int) -> HttpResponse:
+def share_revoke(
+    request: AuthenticatedHttpRequest, org_code: str, code: str, link_id: int
+) -> HttpResponse:
     """Revoke a link; back to the report, or to the organisation's links (``back=links``)."""
     membership = get_membership_for_edit(request, org_code)
     report = _report(membership, code)
@@ -273,7 +278,7 @@ def share_revoke(request: HttpRequest, org_code: str, code: str, link_id: int) -
 
 @login_required
 @require_GET
-def org_links(request: HttpRequest, org_code: str) -> HttpResponse:
+def org_links(request: AuthenticatedHttpRequest, org_code: str) -> HttpResponse:
     """Every live share link to the organisation's reports, for its owners to review."""
     membership = require_role(get_membership(request, org_code), Role.OWNER)
     links = (

@@ -39,7 +39,7 @@ def answer_field(question: QuestionInfo, *, heading: bool = False) -> forms.Fiel
             },
         )
     field.help_text = question.help_text
-    field.heading = heading  # type: ignore[attr-defined]
+    setattr(field, "heading", heading)  # noqa: B010 - read by advisor.forms.BoundField
     return field
 
 

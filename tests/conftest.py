@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -40,3 +45,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tests behind them, so the order is restored here, keeping each group's own order.
     """
     items.sort(key=_runs_transactionally)
+
+
+STATIC_PACKAGES = ("django", "django-bootstrap-static", "django-htmx", "whitenoise")
+
+
+def _static_digest(root: Path) -> str:
+    """Changes when a static source or a package that ships static files changes."""
+    digest = hashlib.sha256()
+    for package in STATIC_PACKAGES:
+        digest.update(f"{package}={importlib.metadata.version(package)}\n".encode())
+    for path in sorted(p for p in (root / "static").rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def collected_static() -> Path:
+    """The production static files (hashed names, gzip and brotli), collected once per set of
+    sources and kept under the temporary folder: compressing them takes about 20 s."""
+    from tests.foundation.test_settings import production_env, run_manage
+
+    root = Path(__file__).resolve().parent.parent
+    target = Path(tempfile.gettempdir()) / f"advisor-test-static-{_static_digest(root)}"
+    if (target / "staticfiles.json").is_file():
+        return target
+    build = Path(tempfile.mkdtemp(prefix="advisor-test-static-"))
+    done = run_manage(
+        "collectstatic",
+        "--noinput",
+        "--verbosity",
+        "0",
+        env=production_env(DJANGO_STATIC_ROOT=str(build / "static")),
+    )
+    assert done.returncode == 0, done.stderr
+    try:
+        (build / "static").rename(target)
+    except OSError:  # another run built it meanwhile
+        shutil.rmtree(build, ignore_errors=True)
+    return target

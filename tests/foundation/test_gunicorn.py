@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.foundation.test_settings import ROOT, production_env, run_manage
+from tests.foundation.test_settings import ROOT, production_env
 
 
 def free_port() -> int:
@@ -27,15 +27,13 @@ def get(url: str, headers: dict[str, str] | None = None) -> urllib.request.addin
 
 
 @pytest.fixture(scope="module")
-def gunicorn_server(tmp_path_factory: pytest.TempPathFactory):
+def gunicorn_server(tmp_path_factory: pytest.TempPathFactory, collected_static: Path):
     tmp = tmp_path_factory.mktemp("gunicorn")
     env = production_env(
-        DJANGO_STATIC_ROOT=str(tmp / "static"),
+        DJANGO_STATIC_ROOT=str(collected_static),
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
     )
-    collected = run_manage("collectstatic", "--noinput", "--verbosity", "0", env=env)
-    assert collected.returncode == 0, collected.stderr
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
@@ -56,7 +54,7 @@ def gunicorn_server(tmp_path_factory: pytest.TempPathFactory):
             if process.poll() is not None:
                 pytest.fail("gunicorn exited: " + (process.stdout.read() if process.stdout else ""))
             time.sleep(0.2)
-    yield base, tmp / "static"
+    yield base, collected_static
     process.terminate()
     process.wait(timeout=20)
 

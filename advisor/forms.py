@@ -58,7 +58,6 @@ class FormRenderer(TemplatesSetting):
 class OptionCards(forms.RadioSelect):
     """Radio buttons as cards, each with an optional line of help under its label."""
 
-    option_template_name = "forms/widgets/option_card.html"
     template_name = "forms/widgets/option_cards.html"
 
     def __init__(self, *args: Any, hints: Mapping[str, str] | None = None, **kwargs: Any) -> None:

@@ -33,6 +33,8 @@ def result_key(
     answers: Mapping[str, Any],
     weights: Mapping[str, Any],
     assumptions: pricing.Assumptions | None = None,
+    *,
+    with_break_even: bool = True,
 ) -> str:
     """Identifies a result: it depends only on the knowledge version, the inputs and the date
     (price staleness)."""
@@ -43,6 +45,7 @@ def result_key(
             weights,
             assumptions.to_dict() if assumptions else None,
             timezone.now().date().isoformat(),
+            with_break_even,
         ],
         sort_keys=True,
     )
@@ -54,13 +57,18 @@ def cached_result(
     answers: Mapping[str, Any],
     weights: Mapping[str, Any],
     assumptions: pricing.Assumptions | None = None,
+    *,
+    with_break_even: bool = True,
 ) -> tuple[str, dict[str, Any]]:
     """``(result_key, build_result(...))``, remembered for equal inputs, so people who reload
-    or come back to a result reuse it (and its rendered page)."""
-    key = result_key(knowledge, answers, weights, assumptions)
+    or come back to a result (or an API client asking again) reuse it. Invalid answers raise
+    ``engine.InvalidAnswers`` before anything is remembered."""
+    key = result_key(knowledge, answers, weights, assumptions, with_break_even=with_break_even)
     result = cache.get(key)
     if result is None:
-        result = build_result(knowledge, answers, weights, assumptions)
+        result = build_result(
+            knowledge, answers, weights, assumptions, with_break_even=with_break_even
+        )
         cache.set(key, result, RESULT_CACHE_SECONDS)
     return key, result
 

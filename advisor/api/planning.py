@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from advisor import advice, costs, engine
 from advisor.api.responses import errors_response
-from advisor.api.schemas import AnswerValue, ErrorsOut, Number
+from advisor.api.schemas import AnswerValue, ErrorsOut, Number, Out
 from advisor.knowledge.ruleset import current_knowledge
 
 router = Router(tags=["costs and routing"])
@@ -52,12 +52,12 @@ class RouteIn(Schema):
     workloads: Annotated[list[Workload], Field(min_length=1, max_length=MAX_WORKLOADS)]
 
 
-class MonthlyCostOut(Schema):
+class MonthlyCostOut(Out):
     api: float = Field(description="Paying per token, US dollars a month.")
     self_hosted: float = Field(description="Running the profile, US dollars a month.")
 
 
-class BreakEvenOut(Schema):
+class BreakEvenOut(Out):
     monthly_cost: MonthlyCostOut
     break_even_requests_per_day: int | None = Field(
         description="Smallest volume from which self-hosting is no dearer (null: never)."
@@ -67,12 +67,12 @@ class BreakEvenOut(Schema):
     infrastructure: str = Field(description="The self-hosting profile key compared.")
 
 
-class RouteReasonOut(Schema):
+class RouteReasonOut(Out):
     text: str
     points: Number
 
 
-class RoutedWorkloadOut(Schema):
+class RoutedWorkloadOut(Out):
     name: str
     approach: str | None = Field(description="Approach key (null if every one is excluded).")
     label: str | None
@@ -82,7 +82,7 @@ class RoutedWorkloadOut(Schema):
     option: str | None = Field(description="The offering or self-hosting profile priced.")
 
 
-class RouteOut(Schema):
+class RouteOut(Out):
     plan: list[RoutedWorkloadOut]
     hybrid: bool = Field(description="The workloads go to more than one approach.")
     total_monthly_usd: float = Field(description="The workloads' costs added up.")

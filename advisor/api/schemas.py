@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StrictInt, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, WithJsonSchema
 
 #: One answer: an option key, a whole number, or ``null`` for "not answered". Left as ``Any``
 #: here so that wrong types reach the engine's validation and its messages.
@@ -47,6 +47,12 @@ REQUEST_EXAMPLES = {
 Number = int | float
 
 
+class Out(BaseModel):
+    """A response shape. Plain pydantic rather than ``ninja.Schema``: responses are built
+    from dicts, which ninja's attribute-resolving wrapper made several times slower to check
+    (measured with bench/bench_api.py)."""
+
+
 class AssumptionsIn(Schema):
     """The shape of one request; the price book's typical request when left out."""
 
@@ -75,7 +81,7 @@ class RecommendIn(Schema):
     )
 
 
-class ErrorsOut(Schema):
+class ErrorsOut(Out):
     """Field -> messages. Fields: ``body`` (the request as a whole), ``answers`` (the answers
     object), an unexpected top-level field's name, or the question key of one answer."""
 
@@ -84,14 +90,14 @@ class ErrorsOut(Schema):
     )
 
 
-class ReasonOut(Schema):
+class ReasonOut(Out):
     text: str
     points: Number = Field(description="Points this reason adds (0 for an exclusion).")
     basis: str = Field(description='"rule" (a rule of the knowledge base) or "cost".')
     questions: list[str] = Field(description="Keys of the questions this reason depends on.")
 
 
-class RankedOut(Schema):
+class RankedOut(Out):
     approach: str = Field(description="Approach key.")
     label: str
     score: Number = Field(
@@ -102,12 +108,12 @@ class RankedOut(Schema):
     reasons: list[ReasonOut]
 
 
-class CostLineOut(Schema):
+class CostLineOut(Out):
     item: str
     monthly_usd: float
 
 
-class ApproachCostOut(Schema):
+class ApproachCostOut(Out):
     approach: str = Field(description="Approach key.")
     allowed: bool = Field(description="False when the answers exclude this approach.")
     monthly_usd: float = Field(description="US dollars per 30-day month at the answered volume.")
@@ -117,13 +123,13 @@ class ApproachCostOut(Schema):
     prices_as_of: str = Field(description="Date of the prices used (YYYY-MM-DD).")
 
 
-class CostsOut(Schema):
+class CostsOut(Out):
     assumptions: dict[str, Number] = Field(description="Tokens in and out per request.")
     approaches: list[ApproachCostOut]
     cheapest_allowed: str | None = Field(description="Approach key of the cheapest allowed.")
 
 
-class RecommendationOut(Schema):
+class RecommendationOut(Out):
     ruleset_version: int = Field(description="The knowledge-base version that scored this.")
     top: str | None = Field(description="The recommended approach (null if all are excluded).")
     close_call: bool = Field(description="The runner-up is within the close-call margin.")
@@ -134,18 +140,18 @@ class RecommendationOut(Schema):
     )
 
 
-class OptionOut(Schema):
+class OptionOut(Out):
     key: str
     label: str
     help_text: str
 
 
-class ShowIfOut(Schema):
+class ShowIfOut(Out):
     question: str = Field(description="Asked only when this question's answer...")
     options: list[str] = Field(description="...is one of these option keys.")
 
 
-class QuestionOut(Schema):
+class QuestionOut(Out):
     key: str
     prompt: str
     help_text: str
@@ -157,13 +163,13 @@ class QuestionOut(Schema):
     options: list[OptionOut] = Field(description="Empty for number questions.")
 
 
-class ApproachOut(Schema):
+class ApproachOut(Out):
     key: str
     label: str
     summary: str
 
 
-class DimensionOut(Schema):
+class DimensionOut(Out):
     key: str
     label: str
     closed_view: str
@@ -171,14 +177,14 @@ class DimensionOut(Schema):
     ratings: dict[str, int] = Field(description="Approach key -> rating from 1 to 5.")
 
 
-class PresetOut(Schema):
+class PresetOut(Out):
     slug: str
     label: str
     answers: dict[str, str | int] = Field(description="In the form POST /recommend takes.")
     expected: str | None = Field(description="The approach these answers should give.")
 
 
-class RulesetOut(Schema):
+class RulesetOut(Out):
     version: int
     questions: list[QuestionOut]
     approaches: list[ApproachOut]

@@ -83,7 +83,7 @@ def recommend_view(request: HttpRequest, response: HttpResponse, payload: Recomm
         else None
     )
     try:
-        result = advice.build_result(
+        _, result = advice.cached_result(
             knowledge, payload.answers, {}, assumptions, with_break_even=False
         )
     except InvalidAnswers as invalid:

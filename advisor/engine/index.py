@@ -5,6 +5,12 @@ question the index knows, per possible answer, the mask of rules with a conditio
 question that the answer *fails*; a rule matches when no answered question fails it, so
 matching is one OR per question plus one AND-NOT. A missing (or hidden) answer fails every
 condition on its question.
+
+Why bits rather than a loop over rules: "what would change this" tries every alternative
+answer to every question, each a full evaluation. bench/bench_engine.py (1,000 rules over 50
+questions, 2026-12): recommend 0.10 ms median, what_would_change 2.8 ms median, against the
+2 ms goal for one recommendation; a plain loop over 2,000 conditions costs about 1 ms per
+evaluation, which would make what_would_change take over 100 ms on the result page.
 """
 
 from __future__ import annotations

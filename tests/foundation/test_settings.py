@@ -107,3 +107,24 @@ def test_the_database_is_tuned_for_several_workers(settings) -> None:
     assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
     assert db["OPTIONS"]["timeout"] >= 5
+
+
+def test_starting_the_app_does_not_import_the_chart_library() -> None:
+    """matplotlib takes about a second to import: only drawing a chart may pay for it, not
+    every worker start and management command."""
+    code = (
+        "import sys, django; django.setup();"
+        "from django.urls import get_resolver; get_resolver().url_patterns;"
+        "import advisor.wsgi;"
+        "print('matplotlib' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"

@@ -3,7 +3,7 @@
 Each run starts gunicorn with the production settings, lets a few simulated users sign up,
 answer the wizard, save reports and open share links for some seconds, then checks the
 database. A run passes only with no 5xx, no "database is locked", nothing lost and nothing
-saved twice. About 90 s in all on two cores (the first run also collects the static files
+saved twice. About 45 s in all on two cores (the first run also collects the static files
 and migrates a template database, then cached under /tmp).
 """
 
@@ -50,13 +50,13 @@ def postgres_answers() -> bool:
 
 
 def test_sqlite_under_load_loses_nothing_and_never_fails() -> None:
-    output = run_load("--seconds", "12")
+    output = run_load("--seconds", "8")
     assert "errors: 5xx 0;" in output
 
 
 def test_a_killed_worker_loses_nothing_and_duplicates_nothing() -> None:
     # Also drop a quarter of the answers to creating POSTs, so the check-before-retry runs.
-    output = run_load("--seconds", "18", "--kill-worker", "--lose-responses", "0.25")
+    output = run_load("--seconds", "12", "--kill-worker", "--lose-responses", "0.25")
     assert "--kill-worker: sent SIGKILL" in output
     assert "replaced by" in output
 
@@ -64,5 +64,5 @@ def test_a_killed_worker_loses_nothing_and_duplicates_nothing() -> None:
 @pytest.mark.skipif(not postgres_answers(), reason="no PostgreSQL on 127.0.0.1:5432")
 def test_postgresql_under_load_loses_nothing_and_never_fails() -> None:
     name = f"advisor_load_ci_{os.getpid()}"
-    output = run_load("--seconds", "14", "--database", "postgres", "--pg-database", name)
+    output = run_load("--seconds", "8", "--database", "postgres", "--pg-database", name)
     assert "errors: 5xx 0;" in output

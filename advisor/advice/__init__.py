@@ -23,7 +23,13 @@ from advisor.advice.inputs import (
     usable_workloads,
 )
 from advisor.advice.plan import build_plan, flowchart_path, routing_policy
-from advisor.advice.pricing import Assumptions, approach_cost, default_assumptions
+from advisor.advice.pricing import (
+    Assumptions,
+    InvalidAssumptions,
+    approach_cost,
+    assumptions_from,
+    default_assumptions,
+)
 from advisor.advice.result import build_result, cached_result, leaning
 from advisor.advice.snapshot import (
     PLAN,
@@ -39,9 +45,11 @@ __all__ = [
     "PLAN",
     "RESULT",
     "Assumptions",
+    "InvalidAssumptions",
     "answer_label",
     "answer_text",
     "approach_cost",
+    "assumptions_from",
     "build_plan",
     "build_result",
     "build_snapshot",

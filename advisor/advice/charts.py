@@ -38,8 +38,9 @@ def chart_image(chart: Mapping[str, Any]) -> dict[str, Any]:
         chart["user_requests_per_day"],
         costs.BreakEven(be["kind"], be["requests_per_day"], be["checked_up_to"]),
         chart["title"],
-        api_label="API, pay per token",
-        self_hosted_label="Self-hosted",
+        api_label=chart["first_label"],
+        self_hosted_label=chart["second_label"],
+        names=(chart["first_label"], chart["second_label"]),
     )
     image = {
         "data_uri": drawn.data_uri,
@@ -56,5 +57,37 @@ def chart_image(chart: Mapping[str, Any]) -> dict[str, Any]:
             for row in drawn.table
         ],
     }
+    cache.set(key, image, CHART_CACHE_SECONDS)
+    return image
+
+
+def tornado_image(entry: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``{"data_uri", "title", "description"}`` for one approach's sensitivity entry."""
+    inputs = [
+        row for row in entry["inputs"] if row["low_usd"] is not None and row["high_usd"] is not None
+    ]
+    if not inputs:
+        return None
+    key = "tornado:" + hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    from advisor.costs.chart import Bar, render_tornado  # matplotlib: only when drawn
+
+    drawn = render_tornado(
+        f"What moves the monthly cost of {entry['option_label']}",
+        Decimal(str(entry["monthly_usd"])),
+        [
+            Bar(
+                row["input"],
+                row["low_label"],
+                row["high_label"],
+                Decimal(str(row["low_usd"])),
+                Decimal(str(row["high_usd"])),
+            )
+            for row in inputs
+        ],
+    )
+    image = {"data_uri": drawn.data_uri, "title": drawn.title, "description": drawn.description}
     cache.set(key, image, CHART_CACHE_SECONDS)
     return image

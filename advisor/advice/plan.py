@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from advisor import engine
+from django.utils import timezone
+
 from advisor.advice import pricing
 from advisor.advice.inputs import answer_label, prompt
+from advisor.advice.result import rank
 from advisor.engine.results import json_number
 from advisor.knowledge.ruleset import Knowledge
 
@@ -38,23 +40,34 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
     """Route every workload; JSON-able, so a report can keep it as its snapshot."""
     book = knowledge.prices
     assumptions = pricing.default_assumptions(book)
+    today = timezone.now().date()
     rows = []
     total = 0.0
     complete_cost = True
     for workload in workloads:
         answers = workload.get("answers", {})
-        recommendation = engine.recommend(knowledge.ruleset, answers)
+        recommendation, _ = rank(knowledge, answers, assumptions, today)
         effective = recommendation.answers
         top = recommendation.top
         approach = knowledge.approach(top)
-        cost = pricing.approach_cost(book, top, effective, assumptions) if top else None
+        allowed = {r.approach: not r.excluded for r in recommendation.ranking}
+        cost = (
+            pricing.approach_cost(book, top, effective, assumptions, allowed=allowed, today=today)
+            if top
+            else None
+        )
+        if cost is not None:
+            cost.pop("exact_usd", None)
+            cost.pop("base_usd", None)
         if cost is None:
             complete_cost = False
         else:
             total += cost["monthly_usd"]
         alternative = None
         if workload.get("alternative"):
-            other = pricing.offering_cost(book, workload["alternative"], effective, assumptions)
+            other = pricing.offering_cost(
+                book, workload["alternative"], effective, assumptions, today=today
+            )
             if other is not None:
                 alternative = other | {
                     "cheaper": cost is not None and cost["monthly_usd"] <= other["monthly_usd"],

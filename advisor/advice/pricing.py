@@ -1,89 +1,184 @@
 """What each approach costs at the user's volume: the one place that decides which priced
 option (an offering sold per token, or a self-hosting profile) an approach stands for.
 
+Every approach is priced with the cheapest option that fits the answers:
+- closed API: the cheapest closed model of the tier the work needs (frontier work: a
+  frontier model);
+- closed enterprise tier: the same, with the enterprise uplift, and at least the
+  enterprise minimum a month;
+- open model on an API host: the cheapest hosted open model of that tier, or, when the
+  data is sensitive or regulated, a dedicated (unshared) endpoint at a host;
+- self-hosted and fine-tuned: the cheapest profile that runs a model of that size and
+  serves the volume (a workstation only when uptime is not mission-critical), with its
+  replicas, a spare when uptime is mission-critical, operations that grow with the fleet,
+  hardware spread over its life and, for fine-tuning, the training spread over a year;
+- hybrid: a share of the requests on the closed option, the rest on the cheapest allowed
+  open option.
+
 The result page, the routing plan, reports and the API all price through here, so the same
 answers give the same option and the same monthly figure wherever they are shown.
-Everything returned is plain JSON-able data (money rounded to cents), so a saved report
-keeps the prices and their dates as they were.
+Everything returned is plain JSON-able data (money rounded to cents).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from advisor import costs
 from advisor.knowledge.pricebook import PriceBook
 
-#: Approaches paid per token, and the kind of offering each is priced with.
-API_APPROACHES: Mapping[str, str] = {
-    "closed_api": "closed",
-    "closed_enterprise": "closed",
-    "open_api_host": "open",
-    "hybrid": "closed",
-}
-#: Approaches that run an open model on the organisation's own (rented or bought) GPUs.
+CLOSED_APPROACHES = ("closed_api", "closed_enterprise")
+OPEN_APPROACHES = ("open_api_host", "open_self_hosted", "open_fine_tuned")
 SELF_HOSTED_APPROACHES = frozenset({"open_self_hosted", "open_fine_tuned"})
+API_PRICED = frozenset({"closed_api", "closed_enterprise", "open_api_host"})
+SENSITIVE = frozenset({"sensitive", "regulated"})
+SIZE_FOR_TIER = {"small": "small", "standard": "medium", "frontier": "large"}
+SIZES = ("small", "medium", "large")
 AMORTISATION_MONTHS = 12
+MAX_TOKENS = 2_000_000
+#: The names the result page's form, its address and the save form use for assumptions.
+ASSUMPTION_FIELDS = ("task_profile", "input_tokens", "output_tokens", "model", "profile")
+
+
+class InvalidAssumptions(ValueError):
+    """``errors`` maps each bad assumption to its messages (the API's 400 shape)."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        self.errors = {key: list(value) for key, value in errors.items()}
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in self.errors.items()))
 
 
 @dataclass(frozen=True, slots=True)
 class Assumptions:
-    """The shape of one request: tokens in and out."""
+    """The shape of one request (tokens in and out, the model tier the task needs), and
+    the user's own choice of model or self-hosting profile, if any."""
 
     input_tokens: int
     output_tokens: int
+    task_profile: str | None = None
+    min_tier: str = "standard"
+    model: str | None = None
+    profile: str | None = None
 
-    def to_dict(self) -> dict[str, int]:
-        return {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens}
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "task_profile": self.task_profile,
+            "min_tier": self.min_tier,
+            "model": self.model,
+            "profile": self.profile,
+        }
+
+    def scaled(self, factor: float) -> Assumptions:
+        return replace(
+            self,
+            input_tokens=max(0, round(self.input_tokens * factor)),
+            output_tokens=max(0, round(self.output_tokens * factor)),
+        )
 
 
 def default_assumptions(book: PriceBook) -> Assumptions:
     return Assumptions(book.input_tokens, book.output_tokens)
 
 
+def assumptions_from(book: PriceBook, given: Mapping[str, Any]) -> Assumptions:
+    """The assumptions a page or API caller gave (any of ``task_profile``, ``input_tokens``,
+    ``output_tokens``, ``model``, ``profile``); raises ``InvalidAssumptions``.
+
+    A task profile sets the tokens and the tier; tokens given beside it override its
+    tokens. Unknown keys are the caller's business to refuse.
+    """
+    errors: dict[str, list[str]] = {}
+    base = default_assumptions(book)
+    tokens = {"input_tokens": base.input_tokens, "output_tokens": base.output_tokens}
+    task_key = given.get("task_profile") or None
+    min_tier = "standard"
+    if task_key is not None:
+        task = book.task_profile(str(task_key))
+        if task is None:
+            known = ", ".join(t.key for t in book.task_profiles)
+            errors["task_profile"] = [f"Unknown task profile {task_key!r}. Known: {known}."]
+        else:
+            tokens = {"input_tokens": task.input_tokens, "output_tokens": task.output_tokens}
+            min_tier = task.min_tier
+    for name in ("input_tokens", "output_tokens"):
+        value = given.get(name)
+        if value is None or value == "":
+            continue
+        number = _whole_number(value)
+        if number is None:
+            errors[name] = ["Enter a whole number of tokens, such as 500."]
+        elif not 0 <= number <= MAX_TOKENS:
+            errors[name] = [f"Enter a number from 0 to {MAX_TOKENS:,}."]
+        else:
+            tokens[name] = number
+    model = given.get("model") or None
+    if model is not None and book.offering(str(model)) is None:
+        errors["model"] = [f"Unknown model {model!r}: choose one from the price table."]
+    profile = given.get("profile") or None
+    if profile is not None and book.profile(str(profile)) is None:
+        errors["profile"] = [f"Unknown self-hosting profile {profile!r}."]
+    if errors:
+        raise InvalidAssumptions(errors)
+    return Assumptions(
+        tokens["input_tokens"],
+        tokens["output_tokens"],
+        task_profile=str(task_key) if task_key else None,
+        min_tier=min_tier,
+        model=str(model) if model else None,
+        profile=str(profile) if profile else None,
+    )
+
+
+def given_assumptions(book: PriceBook, data: Mapping[str, Any]) -> Assumptions | None:
+    """The assumptions in request data (a query string, a form), or None when none are given
+    or they are not valid (then the typical request is used, as the result page does)."""
+    if not any(data.get(name) not in (None, "") for name in ASSUMPTION_FIELDS):
+        return None
+    try:
+        return assumptions_from(book, {name: data.get(name) for name in ASSUMPTION_FIELDS})
+    except InvalidAssumptions:
+        return None
+
+
+def _whole_number(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    return None
+
+
+def needed_tier(answers: Mapping[str, Any], assumptions: Assumptions) -> str:
+    """The model tier the work needs: frontier when the answers say so, else the task's."""
+    if answers.get("frontier_capability") == "needed":
+        return "frontier"
+    return assumptions.min_tier
+
+
+def _tier_ok(tier: str, needed: str) -> bool:
+    return costs.TIERS.index(tier) >= costs.TIERS.index(needed)
+
+
+def _size_ok(size: str, needed_tier_: str) -> bool:
+    return SIZES.index(size) >= SIZES.index(SIZE_FOR_TIER[needed_tier_])
+
+
 def cost_options(book: PriceBook, approach: str, answers: Mapping[str, Any]) -> costs.CostOptions:
-    """What changes a self-hosted bill besides the volume: a spare replica, fine-tuning."""
+    """What changes a self-hosted bill besides the volume: a spare, fine-tuning, hardware."""
     fine_tuning = book.fine_tuning_one_off_usd if approach == "open_fine_tuned" else Decimal(0)
     return costs.CostOptions(
         mission_critical=answers.get("uptime") == "mission_critical",
         fine_tuning_one_off_usd=Decimal(fine_tuning),
         amortisation_months=AMORTISATION_MONTHS,
-    )
-
-
-def offering_for(book: PriceBook, approach: str | None) -> costs.Offering | None:
-    """The offering an API approach is priced with: the price book's default of its kind."""
-    kind = API_APPROACHES.get(approach or "")
-    if kind is None:
-        return None
-    return book.offering(book.default_offerings.get(kind)) or next(
-        (o for o in book.offerings if o.openness == kind), None
-    )
-
-
-def profile_for(
-    book: PriceBook, approach: str | None, requests_per_day: int
-) -> costs.InfraProfile | None:
-    """The self-hosting profile a self-hosted approach is priced with: the default one when it
-    can serve the volume, else the first in the book that can."""
-    if approach not in SELF_HOSTED_APPROACHES:
-        return None
-    candidates = [book.profile(book.default_profile), *book.profiles]
-    return next(
-        (
-            profile
-            for profile in candidates
-            if profile is not None
-            and (
-                profile.max_requests_per_day is None
-                or requests_per_day <= profile.max_requests_per_day
-            )
-        ),
-        None,
+        hardware_amortisation_months=book.hardware_amortisation_months,
     )
 
 
@@ -96,241 +191,378 @@ def _price(amount: Decimal) -> str:
     return f"{amount.normalize():f}"
 
 
+def _stale(book: PriceBook, as_of: datetime.date, today: datetime.date) -> bool:
+    return costs.is_stale(as_of, today, book.stale_after_days)
+
+
+# --- options -------------------------------------------------------------------------------
+
+
+def offering_candidates(
+    book: PriceBook, approach: str, answers: Mapping[str, Any], assumptions: Assumptions
+) -> list[costs.Offering]:
+    """The per-token offerings that may price ``approach`` for these answers."""
+    if approach in CLOSED_APPROACHES:
+        openness, access = "closed", "api"
+    elif approach == "open_api_host" and answers.get("data_sensitivity") not in SENSITIVE:
+        openness, access = "open", "api_host"
+    else:
+        return []
+    kind = [o for o in book.offerings if o.openness == openness and o.access == access]
+    if assumptions.model is not None:
+        chosen = [o for o in kind if o.key == assumptions.model]
+        if chosen:
+            return chosen
+    tier = needed_tier(answers, assumptions)
+    return [o for o in kind if _tier_ok(o.tier, tier)]
+
+
+def profile_candidates(
+    book: PriceBook, approach: str, answers: Mapping[str, Any], assumptions: Assumptions
+) -> list[costs.InfraProfile]:
+    """The self-hosting profiles that may price ``approach`` at the answered volume."""
+    volume = answers.get("requests_per_day")
+    if approach in SELF_HOSTED_APPROACHES:
+        deployments = {"local", "cloud", "on_prem"}
+        if answers.get("uptime") == "mission_critical":
+            deployments.discard("local")  # a workstation under a desk is not mission-critical
+    elif approach == "open_api_host" and answers.get("data_sensitivity") in SENSITIVE:
+        deployments = {"managed"}  # sensitive data: a dedicated endpoint, not a shared one
+    else:
+        return []
+    fitting = [
+        p
+        for p in book.profiles
+        if p.deployment in deployments
+        and (
+            p.max_requests_per_day is None
+            or not isinstance(volume, int)
+            or volume <= p.max_requests_per_day
+        )
+    ]
+    if assumptions.profile is not None:
+        chosen = [p for p in fitting if p.key == assumptions.profile]
+        if chosen:
+            return chosen
+    tier = needed_tier(answers, assumptions)
+    return [p for p in fitting if _size_ok(p.model_size, tier)]
+
+
+# --- one approach --------------------------------------------------------------------------
+
+
+def _offering_cost(
+    book: PriceBook,
+    approach: str,
+    offering: costs.Offering,
+    workload: costs.Workload,
+    assumptions: Assumptions,
+    today: datetime.date,
+) -> dict[str, Any]:
+    tokens = costs.api_monthly_cost(workload, offering)
+    volume = workload.requests_per_day
+    breakdown = [
+        {
+            "item": f"{volume:,} requests a day: {assumptions.input_tokens:,} tokens in at "
+            f"${_price(offering.input_usd_per_mtok)} and {assumptions.output_tokens:,} out at "
+            f"${_price(offering.output_usd_per_mtok)} per million",
+            "monthly_usd": _cents(tokens),
+        }
+    ]
+    total = tokens
+    if approach == "closed_enterprise":
+        uplift = tokens * book.enterprise_uplift_percent / 100
+        breakdown.append(
+            {
+                "item": f"Enterprise tier: {_price(book.enterprise_uplift_percent)} % above the "
+                "standard price (regional processing, support)",
+                "monthly_usd": _cents(uplift),
+            }
+        )
+        total = tokens + uplift
+        if total < book.enterprise_minimum_monthly_usd:
+            breakdown.append(
+                {
+                    "item": "Up to the enterprise agreement's monthly minimum of "
+                    f"${book.enterprise_minimum_monthly_usd:,.2f}",
+                    "monthly_usd": _cents(book.enterprise_minimum_monthly_usd - total),
+                }
+            )
+            total = book.enterprise_minimum_monthly_usd
+    return {
+        "approach": approach,
+        "monthly_usd": _cents(total),
+        "exact_usd": total,
+        "base_usd": tokens,
+        "option": offering.key,
+        "option_label": offering.label,
+        "kind": "offering",
+        "tier": offering.tier,
+        "breakdown": breakdown,
+        "prices_as_of": offering.as_of.isoformat(),
+        "source": offering.source,
+        "stale": _stale(book, offering.as_of, today),
+    }
+
+
+def _profile_cost(
+    book: PriceBook,
+    approach: str,
+    profile: costs.InfraProfile,
+    workload: costs.Workload,
+    answers: Mapping[str, Any],
+    today: datetime.date,
+) -> dict[str, Any]:
+    options = cost_options(book, approach, answers)
+    bill = costs.self_hosted_monthly_cost(workload, profile, options)
+    gpus = bill.replicas * profile.gpus_per_replica
+    serving = bill.replicas - (1 if options.mission_critical else 0)
+    # How busy the serving GPUs are on average: seconds of work a day over seconds in a day.
+    busy = float(workload.requests_per_day * workload.gpu_seconds(profile) / (serving * 86_400))
+    spare = ", one of them a spare" if options.mission_critical else ""
+    owned = profile.deployment in {"local", "on_prem"}
+    breakdown = [
+        {
+            "item": f"{gpus} x {profile.gpu_type} ({bill.replicas} replica"
+            f"{'' if bill.replicas == 1 else 's'}{spare}): "
+            + ("power and hosting" if owned else f"${_price(profile.gpu_hourly_usd)} an hour each"),
+            "monthly_usd": _cents(bill.gpu),
+        },
+        {
+            "item": "Operations: "
+            + (
+                "the host runs it; your review"
+                if profile.deployment == "managed"
+                else f"${profile.ops_per_deployment_usd:,.0f} for the deployment and "
+                f"${profile.ops_per_replica_usd:,.0f} a replica"
+            ),
+            "monthly_usd": _cents(bill.operations),
+        },
+    ]
+    if bill.hardware:
+        breakdown.append(
+            {
+                "item": f"Hardware bought up front (${profile.hardware_usd_per_replica:,.0f} a "
+                f"replica), spread over {options.hardware_amortisation_months} months",
+                "monthly_usd": _cents(bill.hardware),
+            }
+        )
+    if bill.fine_tuning:
+        breakdown.append(
+            {
+                "item": f"Fine-tuning (${options.fine_tuning_one_off_usd:,.0f}), spread over "
+                f"{options.amortisation_months} months",
+                "monthly_usd": _cents(bill.fine_tuning),
+            }
+        )
+    return {
+        "approach": approach,
+        "monthly_usd": _cents(bill.total),
+        "exact_usd": bill.total,
+        "base_usd": bill.total,
+        "option": profile.key,
+        "option_label": profile.label,
+        "kind": "profile",
+        "deployment": profile.deployment,
+        "replicas": bill.replicas,
+        "gpus": gpus,
+        "gpu_type": profile.gpu_type,
+        "gpu_busy_percent": round(min(busy, 1.0) * 100, 2),
+        "breakdown": breakdown,
+        "prices_as_of": profile.as_of.isoformat(),
+        "source": profile.source,
+        "throughput_source": profile.throughput_source,
+        "throughput_as_of": (
+            profile.throughput_as_of.isoformat() if profile.throughput_as_of else None
+        ),
+        "stale": _stale(book, profile.as_of, today),
+    }
+
+
+def _single_cost(
+    book: PriceBook,
+    approach: str,
+    answers: Mapping[str, Any],
+    assumptions: Assumptions,
+    volume: int,
+    today: datetime.date,
+) -> dict[str, Any] | None:
+    """The cheapest fitting option for one non-hybrid approach at ``volume``."""
+    workload = costs.Workload(volume, assumptions.input_tokens, assumptions.output_tokens)
+    priced = [
+        _offering_cost(book, approach, o, workload, assumptions, today)
+        for o in offering_candidates(book, approach, answers, assumptions)
+    ] + [
+        _profile_cost(book, approach, p, workload, answers, today)
+        for p in profile_candidates(
+            book, approach, {**answers, "requests_per_day": volume}, assumptions
+        )
+    ]
+    # Equal bills (an enterprise minimum) go to the cheaper price per token.
+    return min(priced, key=lambda row: (row["exact_usd"], row["base_usd"]), default=None)
+
+
 def approach_cost(
     book: PriceBook,
     approach: str,
     answers: Mapping[str, Any],
     assumptions: Assumptions,
     *,
-    allowed: bool = True,
+    allowed: Mapping[str, bool] | None = None,
+    today: datetime.date | None = None,
+    volume: int | None = None,
 ) -> dict[str, Any] | None:
-    """One approach's monthly cost at the answered volume, or None without a volume or a
-    priced option. The ``option`` is an offering key or a self-hosting profile key."""
-    volume = answers.get("requests_per_day")
+    """One approach's monthly cost at the answered volume (or ``volume``), or None without
+    a volume or a fitting option. ``allowed`` (approach -> allowed) tells a hybrid which
+    parts it may use; every approach is allowed when it is not given."""
+    volume = volume if volume is not None else answers.get("requests_per_day")
     if not isinstance(volume, int):
         return None
-    workload = costs.Workload(volume, assumptions.input_tokens, assumptions.output_tokens)
-    offering = offering_for(book, approach)
-    if offering is not None:
-        total = costs.api_monthly_cost(workload, offering)
-        return {
-            "approach": approach,
-            "allowed": allowed,
-            "monthly_usd": _cents(total),
-            "option": offering.key,
-            "option_label": offering.label,
-            "kind": "offering",
-            "breakdown": [
-                {
-                    "item": f"{volume:,} requests a day, {assumptions.input_tokens:,} tokens in "
-                    f"at ${_price(offering.input_usd_per_mtok)} and "
-                    f"{assumptions.output_tokens:,} out at ${_price(offering.output_usd_per_mtok)}"
-                    " per million",
-                    "monthly_usd": _cents(total),
-                }
-            ],
-            "prices_as_of": offering.as_of.isoformat(),
-            "source": offering.source,
-        }
-    profile = profile_for(book, approach, volume)
-    if profile is None:
-        return None
-    bill = costs.self_hosted_monthly_cost(workload, profile, cost_options(book, approach, answers))
-    gpus = bill.replicas * profile.gpus_per_replica
-    breakdown = [
-        {
-            "item": f"{gpus} x {profile.gpu_type} ({bill.replicas} replica"
-            f"{'' if bill.replicas == 1 else 's'}"
-            f"{', one of them a spare' if answers.get('uptime') == 'mission_critical' else ''})",
-            "monthly_usd": _cents(bill.gpu),
-        },
-        {
-            "item": "Operations (engineering time, monitoring)",
-            "monthly_usd": _cents(bill.operations),
-        },
+    today = today or datetime.date.today()
+    allowed = allowed or {}
+    if approach != "hybrid":
+        row = _single_cost(book, approach, answers, assumptions, volume, today)
+    else:
+        row = _hybrid_cost(book, answers, assumptions, volume, today, allowed)
+    if row is not None:
+        row["allowed"] = allowed.get(approach, True)
+    return row
+
+
+def _hybrid_cost(
+    book: PriceBook,
+    answers: Mapping[str, Any],
+    assumptions: Assumptions,
+    volume: int,
+    today: datetime.date,
+    allowed: Mapping[str, bool],
+) -> dict[str, Any] | None:
+    """A share of the requests on the best allowed closed option, the rest on the cheapest
+    allowed open option (the split the hybrid plan starts from)."""
+    share = book.hybrid_closed_share_percent
+    closed_volume = volume * share // 100
+    open_volume = volume - closed_volume
+    closed = next(
+        (
+            row
+            for approach in CLOSED_APPROACHES
+            if allowed.get(approach, True)
+            and (row := _single_cost(book, approach, answers, assumptions, closed_volume, today))
+        ),
+        None,
+    )
+    if closed is None:
+        open_volume, closed_volume = volume, 0
+    opens = [
+        row
+        for approach in OPEN_APPROACHES
+        if allowed.get(approach, True)
+        and (row := _single_cost(book, approach, answers, assumptions, open_volume, today))
     ]
-    if bill.fine_tuning:
-        breakdown.append(
-            {
-                "item": f"Fine-tuning, spread over {AMORTISATION_MONTHS} months",
-                "monthly_usd": _cents(bill.fine_tuning),
-            }
-        )
-    if bill.one_off:
-        breakdown.append(
-            {
-                "item": f"Hardware bought up front, spread over {AMORTISATION_MONTHS} months",
-                "monthly_usd": _cents(bill.one_off),
-            }
-        )
+    open_part = min(opens, key=lambda row: row["exact_usd"], default=None)
+    parts = [part for part in (closed, open_part) if part is not None]
+    if not parts:
+        return None
+    total = sum((part["exact_usd"] for part in parts), Decimal(0))
+    volumes = {id(closed): closed_volume, id(open_part): open_volume}
     return {
-        "approach": approach,
-        "allowed": allowed,
-        "monthly_usd": _cents(bill.total),
-        "option": profile.key,
-        "option_label": profile.label,
-        "kind": "profile",
-        "breakdown": breakdown,
-        "prices_as_of": profile.as_of.isoformat(),
-        "source": profile.source,
+        "approach": "hybrid",
+        "monthly_usd": _cents(total),
+        "exact_usd": total,
+        "base_usd": total,
+        "option": "+".join(part["option"] for part in parts),
+        "option_label": " + ".join(part["option_label"] for part in parts),
+        "kind": "split",
+        "parts": [
+            {
+                "approach": part["approach"],
+                "requests_per_day": volumes[id(part)],
+                "option": part["option"],
+                "option_label": part["option_label"],
+                "monthly_usd": part["monthly_usd"],
+            }
+            for part in parts
+        ],
+        "breakdown": [
+            {
+                "item": f"{volumes[id(part)]:,} requests a day on {part['option_label']}",
+                "monthly_usd": part["monthly_usd"],
+            }
+            for part in parts
+        ],
+        "prices_as_of": min(part["prices_as_of"] for part in parts),
+        "source": "; ".join(part["source"] for part in parts),
+        "stale": any(part["stale"] for part in parts),
     }
+
+
+# --- every approach ------------------------------------------------------------------------
+
+
+def monthly_costs(
+    book: PriceBook,
+    approaches: Sequence[str],
+    answers: Mapping[str, Any],
+    assumptions: Assumptions,
+    allowed: Mapping[str, bool],
+    *,
+    today: datetime.date | None = None,
+) -> dict[str, float]:
+    """approach -> monthly cost at the answers, for the engine's cost rules."""
+    found: dict[str, float] = {}
+    for approach in approaches:
+        row = approach_cost(book, approach, answers, assumptions, allowed=allowed, today=today)
+        if row is not None:
+            found[approach] = row["monthly_usd"]
+    return found
 
 
 def cost_table(
     book: PriceBook,
-    ranking: list[tuple[str, bool]],
-    answers: Mapping[str, Any],
-    assumptions: Assumptions,
-) -> dict[str, Any] | None:
-    """Every approach's cost (``ranking``: approach keys with their exclusion), the cheapest
-    allowed one, and the assumptions; None when the volume is unanswered."""
-    if not isinstance(answers.get("requests_per_day"), int):
-        return None
-    rows = []
-    for approach, excluded in ranking:
-        row = approach_cost(book, approach, answers, assumptions, allowed=not excluded)
-        if row is not None:
-            rows.append(row)
-    allowed = [row for row in rows if row["allowed"]]
-    cheapest = min(allowed, key=lambda row: row["monthly_usd"], default=None)
-    return {
-        "requests_per_day": answers["requests_per_day"],
-        "assumptions": assumptions.to_dict(),
-        "approaches": rows,
-        "cheapest_allowed": cheapest["approach"] if cheapest else None,
-    }
-
-
-def break_even_analysis(
-    book: PriceBook,
-    top: str | None,
+    ranking: Sequence[tuple[str, bool]],
     answers: Mapping[str, Any],
     assumptions: Assumptions,
     *,
     today: datetime.date,
 ) -> dict[str, Any] | None:
-    """Paying per token against running your own GPUs, at the user's volume and across all
-    volumes: the offering and profile come from the same rule as every other figure."""
+    """Every approach's cost (``ranking``: approach keys with their exclusion), the cheapest
+    allowed one, and the assumptions; None when the volume is unanswered."""
     volume = answers.get("requests_per_day")
     if not isinstance(volume, int):
         return None
-    api_side = top if top in API_APPROACHES else "open_api_host"
-    hosted_side = top if top in SELF_HOSTED_APPROACHES else "open_self_hosted"
-    offering = offering_for(book, api_side)
-    profile = profile_for(book, hosted_side, volume)
-    if offering is None or profile is None:
-        return None
-    workload = costs.Workload(volume, assumptions.input_tokens, assumptions.output_tokens)
-    options = cost_options(book, hosted_side, answers)
-    comparison = costs.compare_costs(workload, offering, profile, options)
-    be = comparison.break_even
-
-    def stale(as_of: datetime.date) -> bool:
-        return costs.is_stale(as_of, today, book.stale_after_days)
-
-    series = costs.curve(workload, offering, profile, options, be)
+    allowed = {approach: not excluded for approach, excluded in ranking}
+    rows = []
+    for approach, _ in ranking:
+        row = approach_cost(book, approach, answers, assumptions, allowed=allowed, today=today)
+        if row is not None:
+            row.pop("exact_usd")
+            row.pop("base_usd", None)
+            rows.append(row)
+    allowed_rows = [row for row in rows if row["allowed"]]
+    cheapest = min(allowed_rows, key=lambda row: row["monthly_usd"], default=None)
+    task = book.task_profile(assumptions.task_profile)
     return {
         "requests_per_day": volume,
-        "input_tokens": assumptions.input_tokens,
-        "output_tokens": assumptions.output_tokens,
+        "assumptions": {
+            **assumptions.to_dict(),
+            "task_profile_label": task.label if task else None,
+            "tier": needed_tier(answers, assumptions),
+            "days_per_month": costs.model.DAYS_PER_MONTH,
+        },
+        "approaches": rows,
+        "cheapest_allowed": cheapest["approach"] if cheapest else None,
         "stale_after_days": book.stale_after_days,
         "computed_on": today.isoformat(),
-        "api": {
-            "approach": api_side,
-            "option": offering.key,
-            "label": offering.label,
-            "monthly_usd": _cents(comparison.api_monthly_usd),
-            "input_usd_per_mtok": _price(offering.input_usd_per_mtok),
-            "output_usd_per_mtok": _price(offering.output_usd_per_mtok),
-            "as_of": offering.as_of.isoformat(),
-            "source": offering.source,
-            "stale": stale(offering.as_of),
-        },
-        "self_hosted": {
-            "approach": hosted_side,
-            "option": profile.key,
-            "label": profile.label,
-            "monthly_usd": _cents(comparison.self_hosted_monthly_usd),
-            "replicas": comparison.replicas,
-            "gpus": comparison.replicas * profile.gpus_per_replica,
-            "gpu_type": profile.gpu_type,
-            "gpu_usd": _cents(comparison.self_hosted.gpu),
-            "operations_usd": _cents(comparison.self_hosted.operations),
-            "fine_tuning_usd": _cents(comparison.self_hosted.fine_tuning),
-            "one_off_usd": _cents(comparison.self_hosted.one_off),
-            "spare": options.mission_critical,
-            "as_of": profile.as_of.isoformat(),
-            "source": profile.source,
-            "stale": stale(profile.as_of),
-        },
-        "break_even": {"kind": be.kind, "requests_per_day": be.requests_per_day},
-        "cheaper": "self_hosted"
-        if comparison.self_hosted_monthly_usd <= comparison.api_monthly_usd
-        else "api",
-        "chart": {
-            "title": f"Monthly cost by volume: {offering.label} vs {profile.label}",
-            "user_requests_per_day": volume,
-            "break_even": {
-                "kind": be.kind,
-                "requests_per_day": be.requests_per_day,
-                "checked_up_to": be.checked_up_to,
-            },
-            "series": [
-                [
-                    point.requests_per_day,
-                    str(point.api_usd),
-                    None if point.self_hosted_usd is None else str(point.self_hosted_usd),
-                ]
-                for point in series
-            ],
-        },
-        "offerings": [
-            {
-                "key": o.key,
-                "label": o.label,
-                "openness": o.openness,
-                "access": o.access,
-                "input_usd_per_mtok": _price(o.input_usd_per_mtok),
-                "output_usd_per_mtok": _price(o.output_usd_per_mtok),
-                "monthly_usd": _cents(costs.api_monthly_cost(workload, o)),
-                "as_of": o.as_of.isoformat(),
-                "source": o.source,
-                "stale": stale(o.as_of),
-            }
-            for o in book.offerings
-        ],
-        "profiles": [_profile_row(workload, p, options, stale) for p in book.profiles],
-    }
-
-
-def _profile_row(
-    workload: costs.Workload,
-    profile: costs.InfraProfile,
-    options: costs.CostOptions,
-    stale: Any,
-) -> dict[str, Any]:
-    try:
-        bill = costs.self_hosted_monthly_cost(workload, profile, options)
-        monthly: float | None = _cents(bill.total)
-        replicas: int | None = bill.replicas
-    except costs.CapacityExceeded:
-        monthly, replicas = None, None
-    return {
-        "key": profile.key,
-        "label": profile.label,
-        "gpu_type": profile.gpu_type,
-        "gpu_hourly_usd": _price(profile.gpu_hourly_usd),
-        "monthly_usd": monthly,
-        "replicas": replicas,
-        "max_requests_per_day": profile.max_requests_per_day,
-        "as_of": profile.as_of.isoformat(),
-        "source": profile.source,
-        "stale": stale(profile.as_of),
     }
 
 
 def offering_cost(
-    book: PriceBook, offering_key: str, answers: Mapping[str, Any], assumptions: Assumptions
+    book: PriceBook,
+    offering_key: str,
+    answers: Mapping[str, Any],
+    assumptions: Assumptions,
+    *,
+    today: datetime.date | None = None,
 ) -> dict[str, Any] | None:
     """A named offering's monthly cost at the answered volume (a plan's "other choice")."""
     volume = answers.get("requests_per_day")
@@ -338,9 +570,10 @@ def offering_cost(
     if offering is None or not isinstance(volume, int):
         return None
     workload = costs.Workload(volume, assumptions.input_tokens, assumptions.output_tokens)
-    return {
-        "option": offering.key,
-        "option_label": offering.label,
-        "monthly_usd": _cents(costs.api_monthly_cost(workload, offering)),
-        "prices_as_of": offering.as_of.isoformat(),
-    }
+    approach = "open_api_host" if offering.openness == "open" else "closed_api"
+    row = _offering_cost(
+        book, approach, offering, workload, assumptions, today or datetime.date.today()
+    )
+    row.pop("exact_usd")
+    row.pop("base_usd")
+    return row

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from advisor import engine
-from advisor.advice import pricing
+from advisor.advice import analysis, pricing
 from advisor.advice.inputs import answer_label, approach_label, prompt
 from advisor.engine.comparison import resolved_weights
 from advisor.engine.results import json_number
@@ -34,7 +34,7 @@ def result_key(
     weights: Mapping[str, Any],
     assumptions: pricing.Assumptions | None = None,
     *,
-    with_break_even: bool = True,
+    with_analysis: bool = True,
 ) -> str:
     """Identifies a result: it depends only on the knowledge version, the inputs and the date
     (price staleness)."""
@@ -45,7 +45,7 @@ def result_key(
             weights,
             assumptions.to_dict() if assumptions else None,
             timezone.now().date().isoformat(),
-            with_break_even,
+            with_analysis,
         ],
         sort_keys=True,
     )
@@ -58,17 +58,15 @@ def cached_result(
     weights: Mapping[str, Any],
     assumptions: pricing.Assumptions | None = None,
     *,
-    with_break_even: bool = True,
+    with_analysis: bool = True,
 ) -> tuple[str, dict[str, Any]]:
     """``(result_key, build_result(...))``, remembered for equal inputs, so people who reload
     or come back to a result (or an API client asking again) reuse it. Invalid answers raise
     ``engine.InvalidAnswers`` before anything is remembered."""
-    key = result_key(knowledge, answers, weights, assumptions, with_break_even=with_break_even)
+    key = result_key(knowledge, answers, weights, assumptions, with_analysis=with_analysis)
     result = cache.get(key)
     if result is None:
-        result = build_result(
-            knowledge, answers, weights, assumptions, with_break_even=with_break_even
-        )
+        result = build_result(knowledge, answers, weights, assumptions, with_analysis=with_analysis)
         cache.set(key, result, RESULT_CACHE_SECONDS)
     return key, result
 
@@ -80,19 +78,21 @@ def build_result(
     assumptions: pricing.Assumptions | None = None,
     *,
     today: datetime.date | None = None,
-    with_break_even: bool = True,
+    with_analysis: bool = True,
 ) -> dict[str, Any]:
     """Rank, explain, compare and price; raises ``engine.InvalidAnswers`` for bad answers.
 
-    ``with_break_even=False`` leaves out the break-even analysis and its chart figures (the
-    API has no chart to draw); every other figure is the same.
+    The engine ranks twice: once to know which approaches the answers allow, then with every
+    approach's monthly cost at the answered volume, so the cost rules speak from the same
+    figures the cost table shows. ``with_analysis=False`` leaves out the chart, break-even
+    and sensitivity figures (the API has no chart to draw); every other figure is the same.
     """
     ruleset = knowledge.ruleset
-    recommendation = engine.recommend(ruleset, answers)
-    effective = recommendation.answers
     book = knowledge.prices
     assumptions = assumptions or pricing.default_assumptions(book)
     today = today or timezone.now().date()
+    recommendation, costs_for = rank(knowledge, answers, assumptions, today)
+    effective = recommendation.answers
 
     def because(keys: tuple[str, ...]) -> list[dict[str, Any]]:
         return [
@@ -110,7 +110,7 @@ def build_result(
             "text": r.text,
             "points": json_number(r.points),
             "effect": r.effect,
-            "basis": "rule",
+            "basis": r.basis,
             "rule_id": r.rule_id,
             "questions": list(r.questions),
             "because": because(r.questions),
@@ -120,7 +120,7 @@ def build_result(
     runner_up = recommendation.runner_up
     comparison = engine.compare(ruleset, weights, recommendation.top, runner_up)
     dimensions = {d.key: d for d in knowledge.dimensions}
-    changes = engine.what_would_change(ruleset, answers)
+    changes = engine.what_would_change(ruleset, answers, costs_for)
     ranking = [
         {
             "approach": ranked.approach,
@@ -142,10 +142,17 @@ def build_result(
         [(ranked.approach, ranked.excluded) for ranked in recommendation.ranking],
         effective,
         assumptions,
+        today=today,
     )
-    if costs is not None and with_break_even:
-        costs["break_even"] = pricing.break_even_analysis(
-            book, recommendation.top, effective, assumptions, today=today
+    if costs is not None and with_analysis:
+        costs["analysis"] = analysis.cost_analysis(
+            book,
+            recommendation.top,
+            {ranked.approach: not ranked.excluded for ranked in recommendation.ranking},
+            costs["approaches"],
+            effective,
+            assumptions,
+            today=today,
         )
 
     return {
@@ -235,6 +242,19 @@ def build_result(
     }
 
 
+def rank(
+    knowledge: Knowledge,
+    answers: Mapping[str, Any],
+    assumptions: pricing.Assumptions,
+    today: datetime.date,
+) -> tuple[engine.Recommendation, engine.CostsFor]:
+    """The engine's ranking with the cost rules fed the priced figures (raises
+    ``engine.InvalidAnswers``), and the pricing function it used, for "what would change"."""
+    costs_for = _costs_for(knowledge, assumptions, today)
+    effective = engine.recommend(knowledge.ruleset, answers).answers
+    return engine.recommend(knowledge.ruleset, answers, costs_for(effective)), costs_for
+
+
 def leaning(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, Any] | None:
     """What the answers so far point to, for the wizard's side panel."""
     if not answers:
@@ -257,3 +277,35 @@ def leaning(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, Any] 
 def _summary(knowledge: Knowledge, key: str) -> str:
     approach = knowledge.approach(key)
     return approach.summary if approach else ""
+
+
+#: The answers a price depends on; trial answers that agree on these share one pricing.
+PRICED_BY = ("requests_per_day", "uptime", "data_sensitivity", "frontier_capability")
+
+
+def _costs_for(
+    knowledge: Knowledge, assumptions: pricing.Assumptions, today: datetime.date
+) -> engine.CostsFor:
+    """Prices every approach for a set of (clean, visible) answers, for the engine's cost
+    rules; remembered per answers that change a price, as "what would change this" asks
+    for many nearly equal answer sets."""
+    ruleset = knowledge.ruleset
+    keys = tuple(approach.key for approach in knowledge.approaches)
+    memo: dict[tuple[object, ...], dict[str, float] | None] = {}
+
+    def costs_for(answers: Mapping[str, Any]) -> dict[str, float] | None:
+        if not isinstance(answers.get("requests_per_day"), int):
+            return None
+        ranked = engine.recommend(ruleset, answers).ranking
+        allowed = {r.approach: not r.excluded for r in ranked}
+        memo_key = (
+            *(answers.get(key) for key in PRICED_BY),
+            tuple(sorted(allowed.items())),
+        )
+        if memo_key not in memo:
+            memo[memo_key] = pricing.monthly_costs(
+                knowledge.prices, keys, answers, assumptions, allowed, today=today
+            )
+        return memo[memo_key]
+
+    return costs_for

@@ -43,7 +43,14 @@ def assumptions_of(inputs: Mapping[str, Any]) -> pricing.Assumptions | None:
     if not isinstance(given, Mapping):
         return None
     try:
-        return pricing.Assumptions(int(given["input_tokens"]), int(given["output_tokens"]))
+        return pricing.Assumptions(
+            int(given["input_tokens"]),
+            int(given["output_tokens"]),
+            task_profile=given.get("task_profile"),
+            min_tier=given.get("min_tier") or "standard",
+            model=given.get("model"),
+            profile=given.get("profile"),
+        )
     except (KeyError, TypeError, ValueError):
         return None
 

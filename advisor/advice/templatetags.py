@@ -11,7 +11,7 @@ from typing import Any
 
 from django import template
 
-from advisor.advice.charts import chart_image
+from advisor.advice.charts import chart_image, tornado_image
 
 register = template.Library()
 
@@ -20,3 +20,9 @@ register = template.Library()
 def cost_chart(chart: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The drawn chart of a cost analysis (``{% cost_chart c.chart as chart %}``)."""
     return chart_image(chart) if chart else None
+
+
+@register.simple_tag
+def sensitivity_chart(entry: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The tornado chart of one approach's sensitivity (``{% sensitivity_chart s as t %}``)."""
+    return tornado_image(entry) if entry else None

@@ -54,12 +54,17 @@ class Out(BaseModel):
 
 
 class AssumptionsIn(Schema):
-    """The shape of one request; the price book's typical request when left out."""
+    """The shape of one request: tokens in and out, or a task profile (which sets both and
+    the model tier; tokens given beside it win). The price book's typical request when left
+    out. ``model`` and ``profile`` ask for a named offering or self-hosting profile."""
 
     model_config = ConfigDict(extra="forbid")
 
-    input_tokens: Annotated[StrictInt, Field(ge=0, le=2_000_000)]
-    output_tokens: Annotated[StrictInt, Field(ge=0, le=2_000_000)]
+    input_tokens: Annotated[StrictInt, Field(ge=0, le=2_000_000)] | None = None
+    output_tokens: Annotated[StrictInt, Field(ge=0, le=2_000_000)] | None = None
+    task_profile: str | None = Field(None, description="A task profile key (see /ruleset).")
+    model: str | None = Field(None, description="An offering key to price the APIs with.")
+    profile: str | None = Field(None, description="A self-hosting profile key.")
 
 
 class RecommendIn(Schema):
@@ -114,6 +119,9 @@ class CostLineOut(Out):
 
 
 class ApproachCostOut(Out):
+    """One approach's monthly cost; for an excluded approach ``allowed`` is false and the
+    figure is what it would cost, never a recommendation."""
+
     approach: str = Field(description="Approach key.")
     allowed: bool = Field(description="False when the answers exclude this approach.")
     monthly_usd: float = Field(description="US dollars per 30-day month at the answered volume.")
@@ -123,8 +131,17 @@ class ApproachCostOut(Out):
     prices_as_of: str = Field(description="Date of the prices used (YYYY-MM-DD).")
 
 
+class AssumptionsOut(Out):
+    input_tokens: int = Field(description="Tokens in per request.")
+    output_tokens: int = Field(description="Tokens out per request.")
+    task_profile: str | None = Field(description="The task profile that set them, if any.")
+    tier: str = Field(description='The model tier the work needs: "small", "standard", "frontier".')
+    model: str | None = Field(description="The offering the caller asked to price with.")
+    profile: str | None = Field(description="The self-hosting profile the caller asked for.")
+
+
 class CostsOut(Out):
-    assumptions: dict[str, Number] = Field(description="Tokens in and out per request.")
+    assumptions: AssumptionsOut
     approaches: list[ApproachCostOut]
     cheapest_allowed: str | None = Field(description="Approach key of the cheapest allowed.")
 

@@ -77,14 +77,17 @@ def ruleset(request: HttpRequest, response: HttpResponse) -> Any:
 )
 def recommend_view(request: HttpRequest, response: HttpResponse, payload: RecommendIn) -> Any:
     knowledge = current_knowledge()
-    assumptions = (
-        advice.Assumptions(payload.assumptions.input_tokens, payload.assumptions.output_tokens)
-        if payload.assumptions
-        else None
-    )
+    assumptions = None
+    if payload.assumptions is not None:
+        try:
+            assumptions = advice.assumptions_from(
+                knowledge.prices, payload.assumptions.model_dump(exclude_none=True)
+            )
+        except advice.InvalidAssumptions as invalid:
+            return errors_response({f"assumptions.{k}": v for k, v in invalid.errors.items()})
     try:
         _, result = advice.cached_result(
-            knowledge, payload.answers, {}, assumptions, with_break_even=False
+            knowledge, payload.answers, {}, assumptions, with_analysis=False
         )
     except InvalidAnswers as invalid:
         return errors_response(invalid.errors)
@@ -119,7 +122,11 @@ def recommendation_to_dict(result: Mapping[str, Any]) -> dict[str, Any]:
         ],
         "caveats": [caveat["text"] for caveat in result["caveats"]],
         "costs": (
-            {key: costs[key] for key in ("assumptions", "approaches", "cheapest_allowed")}
+            {
+                "assumptions": {**costs["assumptions"], "tier": costs["assumptions"]["tier"]},
+                "approaches": costs["approaches"],
+                "cheapest_allowed": costs["cheapest_allowed"],
+            }
             if costs
             else None
         ),

@@ -21,10 +21,11 @@ from advisor.costs.breakeven import (
     curve,
     is_stale,
     replicas_needed,
+    requests_per_replica,
     round_cents,
     self_hosted_monthly_cost,
 )
-from advisor.costs.model import CostOptions, InfraProfile, Offering, Workload
+from advisor.costs.model import TIERS, CostOptions, InfraProfile, Offering, Workload
 
 _CHART_NAMES = frozenset({"Chart", "ChartRow", "format_usd", "render_chart"})
 
@@ -38,6 +39,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "TIERS",
     "BreakEven",
     "CapacityExceeded",
     "Chart",
@@ -58,6 +60,7 @@ __all__ = [
     "is_stale",
     "render_chart",
     "replicas_needed",
+    "requests_per_replica",
     "round_cents",
     "self_hosted_monthly_cost",
 ]

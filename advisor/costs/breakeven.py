@@ -66,12 +66,12 @@ class CostBreakdown:
     gpu: Decimal
     operations: Decimal
     fine_tuning: Decimal
-    one_off: Decimal
+    hardware: Decimal
 
     @property
     def total(self) -> Decimal:
         with localcontext(_CONTEXT):
-            return self.gpu + self.operations + self.fine_tuning + self.one_off
+            return self.gpu + self.operations + self.fine_tuning + self.hardware
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,17 +177,20 @@ def api_monthly_cost(workload: Workload, offering: Offering) -> Decimal:
 # --- Self-hosting ------------------------------------------------------------------------
 
 
-def _tokens_per_day_per_replica(profile: InfraProfile) -> Fraction:
-    """Average tokens a day one replica can serve: throughput x utilisation x 86,400 s."""
-    return Fraction(profile.tokens_per_second) * Fraction(profile.utilisation) * SECONDS_PER_DAY
+def requests_per_replica(shape: Workload, profile: InfraProfile) -> Fraction | None:
+    """Average requests a day one replica serves: usable seconds a day over the seconds one
+    request takes (prefill plus decode); None when a request takes no GPU time at all."""
+    seconds = shape.gpu_seconds(profile)
+    if seconds == 0:
+        return None
+    return Fraction(profile.utilisation) * SECONDS_PER_DAY / seconds
 
 
-def _base_replicas(requests_per_day: int, tokens_per_request: int, profile: InfraProfile) -> int:
+def _base_replicas(requests_per_day: int, per_replica: Fraction | None) -> int:
     """Replicas needed for the traffic alone (no spare); at least one."""
-    needed = requests_per_day * tokens_per_request
-    if needed == 0:
+    if per_replica is None or requests_per_day == 0:
         return 1
-    return max(1, math.ceil(needed / _tokens_per_day_per_replica(profile)))
+    return max(1, math.ceil(requests_per_day / per_replica))
 
 
 def _check_capacity(requests_per_day: int, profile: InfraProfile) -> None:
@@ -206,19 +209,20 @@ def replicas_needed(workload: Workload, profile: InfraProfile, options: CostOpti
     Raises :class:`CapacityExceeded` when the profile has a hard cap below the workload.
     """
     _check_capacity(workload.requests_per_day, profile)
-    base = _base_replicas(workload.requests_per_day, workload.tokens_per_request, profile)
+    base = _base_replicas(workload.requests_per_day, requests_per_replica(workload, profile))
     return base + _spare(options)
 
 
 def _breakdown(replicas: int, profile: InfraProfile, options: CostOptions) -> CostBreakdown:
     with localcontext(_CONTEXT):
-        months = options.amortisation_months
         return CostBreakdown(
             replicas=replicas,
             gpu=replicas * profile.gpus_per_replica * profile.gpu_hourly_usd * HOURS_PER_MONTH,
-            operations=profile.fixed_monthly_usd,
-            fine_tuning=options.fine_tuning_one_off_usd / months,
-            one_off=profile.one_off_usd / months,
+            operations=profile.ops_per_deployment_usd + replicas * profile.ops_per_replica_usd,
+            fine_tuning=options.fine_tuning_one_off_usd / options.amortisation_months,
+            hardware=replicas
+            * profile.hardware_usd_per_replica
+            / options.hardware_amortisation_months,
         )
 
 
@@ -265,12 +269,12 @@ def break_even(
     if limit < 1:
         return BreakEven("never", None, limit)
 
-    tokens = shape.tokens_per_request
+    per_replica = requests_per_replica(shape, profile)
     spare = _spare(options)
     slope = api_cost_per_daily_request(shape, offering)
 
     def base(requests: int) -> int:
-        return _base_replicas(requests, tokens, profile)
+        return _base_replicas(requests, per_replica)
 
     def cost(base_replicas: int) -> Decimal:
         return _breakdown(base_replicas + spare, profile, options).total
@@ -291,12 +295,14 @@ def break_even(
         return at(1)
 
     s = Fraction(slope)
-    gpu_step = Fraction(_breakdown(1, profile, options).gpu)  # one replica's GPUs a month
-    if tokens == 0 or gpu_step == 0:
+    # What one more replica adds a month: its GPUs, its operations, its hardware.
+    gpu_step = Fraction(_breakdown(1, profile, options).total) - Fraction(
+        _breakdown(0, profile, options).total
+    )
+    if per_replica is None or gpu_step == 0:
         # The staircase is flat: a single crossing.
         return at(_ceil_div(Fraction(cost(1)), s))
 
-    per_replica = _tokens_per_day_per_replica(profile) / tokens  # requests a day per replica
     margin = s - gpu_step / per_replica
     start = limit
     if margin > 0:
@@ -400,15 +406,20 @@ def _assumptions(
             "replicas": self_hosted.replicas,
             "gpus": self_hosted.replicas * profile.gpus_per_replica,
             "spare_replica": options.mission_critical,
-            "tokens_per_second_per_replica": float(profile.tokens_per_second),
+            "prefill_tokens_per_second_per_replica": float(profile.prefill_tokens_per_second),
+            "decode_tokens_per_second_per_replica": float(profile.decode_tokens_per_second),
             "utilisation": float(profile.utilisation),
-            "operations_monthly_usd": float(round_cents(profile.fixed_monthly_usd)),
+            "operations_per_deployment_monthly_usd": float(
+                round_cents(profile.ops_per_deployment_usd)
+            ),
+            "operations_per_replica_monthly_usd": float(round_cents(profile.ops_per_replica_usd)),
             "max_requests_per_day": profile.max_requests_per_day,
-            "one_off_usd": float(round_cents(profile.one_off_usd)),
+            "hardware_usd_per_replica": float(round_cents(profile.hardware_usd_per_replica)),
             "price_as_of": profile.as_of.isoformat(),
             "price_source": profile.source,
         },
         "amortisation_months": options.amortisation_months,
+        "hardware_amortisation_months": options.hardware_amortisation_months,
         "fine_tuning": {
             "one_off_usd": float(round_cents(options.fine_tuning_one_off_usd)),
             "monthly_usd": float(round_cents(self_hosted.fine_tuning)),
@@ -468,10 +479,9 @@ def curve(
     last = math.floor(points_per_decade * math.log10(high))
     volumes.update(round(10 ** (j / points_per_decade)) for j in range(first, last + 1))
 
-    tokens = workload.tokens_per_request
-    if tokens:
-        per_replica = _tokens_per_day_per_replica(profile) / tokens
-        k = _base_replicas(low, tokens, profile)
+    per_replica = requests_per_replica(workload, profile)
+    if per_replica is not None:
+        k = _base_replicas(low, per_replica)
         for _ in range(max_steps):
             step_high = math.floor(k * per_replica)
             if step_high >= high:
@@ -490,7 +500,7 @@ def curve(
         self_hosted: Decimal | None = None
         if cap is None or volume <= cap:
             self_hosted = _breakdown(
-                _base_replicas(volume, tokens, profile) + spare, profile, options
+                _base_replicas(volume, per_replica) + spare, profile, options
             ).total
         points.append(CurvePoint(volume, api_monthly_cost(shaped, offering), self_hosted))
     return points

@@ -89,6 +89,7 @@ def render_chart(
     *,
     api_label: str = "API (pay per token)",
     self_hosted_label: str = "Self-hosted (rented GPUs)",
+    names: tuple[str, str] = ("the API", "self-hosting"),
 ) -> Chart:
     """Draw the cost curves from :func:`advisor.costs.breakeven.curve` as an SVG chart.
 
@@ -104,7 +105,7 @@ def render_chart(
         raise ValueError(f"series has no point at the user's volume ({user_requests_per_day})")
 
     be_volume = break_even.requests_per_day if break_even.kind == "at" else None
-    description = _describe(user_requests_per_day, user_point, break_even)
+    description = _describe(user_requests_per_day, user_point, break_even, names)
     table = _table(series, by_volume, user_requests_per_day, be_volume)
     with _LOCK, mpl.rc_context(_RC):  # type: ignore[arg-type]  # keys are rcParams names
         svg = _draw(
@@ -113,32 +114,35 @@ def render_chart(
     return Chart(svg=svg, title=title, description=description, table=table)
 
 
-def _describe(user: int, user_point: CurvePoint | None, break_even: BreakEven) -> str:
+def _describe(
+    user: int,
+    user_point: CurvePoint | None,
+    break_even: BreakEven,
+    names: tuple[str, str] = ("the API", "self-hosting"),
+) -> str:
+    one, two = names
     if user_point is None:
         first = "No daily volume was given"
     elif user_point.self_hosted_usd is None:
         first = (
-            f"At {user:,} requests a day the API costs {format_usd(user_point.api_usd)} a month,"
-            " a volume this self-hosting option cannot serve"
+            f"At {user:,} requests a day {one} costs {format_usd(user_point.api_usd)} a month,"
+            f" a volume {two} cannot serve"
         )
     else:
         first = (
-            f"At {user:,} requests a day the API costs {format_usd(user_point.api_usd)} a month"
-            f" and self-hosting {format_usd(user_point.self_hosted_usd)}"
+            f"At {user:,} requests a day {one} costs {format_usd(user_point.api_usd)} a month"
+            f" and {two} {format_usd(user_point.self_hosted_usd)}"
         )
     if break_even.kind == "at":
         volume = break_even.requests_per_day
-        second = f"self-hosting becomes cheaper from about {volume:,} requests a day"
+        second = f"{two} becomes cheaper from about {volume:,} requests a day"
     elif break_even.kind == "always":
         second = (
-            "self-hosting costs no more than the API at any volume up to "
+            f"{two} costs no more than {one} at any volume up to "
             f"{break_even.checked_up_to:,} requests a day"
         )
     else:
-        second = (
-            "self-hosting does not become cheaper up to "
-            f"{break_even.checked_up_to:,} requests a day"
-        )
+        second = f"{two} does not become cheaper up to {break_even.checked_up_to:,} requests a day"
     return f"{first}; {second}."
 
 
@@ -306,3 +310,68 @@ def _marker_label(ax: Axes, x: int, text: str, colour: str, y: float) -> None:
             "alpha": 0.85,
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One uncertain input: the monthly cost at its low and high value."""
+
+    label: str
+    low_label: str
+    high_label: str
+    low_usd: Decimal
+    high_usd: Decimal
+
+
+def render_tornado(title: str, base_usd: Decimal, bars: Sequence[Bar]) -> Chart:
+    """A small tornado chart: for each input, a bar from the monthly cost at its low value to
+    the cost at its high value, across a line at today's estimate."""
+    if not bars:
+        raise ValueError("bars is empty")
+    description = "; ".join(
+        f"{bar.label}: {format_usd(bar.low_usd)} a month ({bar.low_label}) to "
+        f"{format_usd(bar.high_usd)} ({bar.high_label})"
+        for bar in bars
+    )
+    description = f"Today's estimate {format_usd(base_usd)} a month. {description}."
+    with _LOCK, mpl.rc_context(_RC):  # type: ignore[arg-type]  # keys are rcParams names
+        fig = Figure(figsize=(6.4, 0.9 + 0.75 * len(bars)), dpi=100)
+        fig.subplots_adjust(left=0.34, right=0.95, top=0.78, bottom=0.28)
+        ax = fig.add_subplot()
+        for row, bar in enumerate(reversed(bars)):
+            low, high = float(bar.low_usd), float(bar.high_usd)
+            ax.barh(row, high - low, left=low, height=0.5, color=API_COLOUR, alpha=0.75)
+            ax.annotate(
+                bar.low_label,
+                (low, row),
+                xytext=(-3, 0),
+                textcoords="offset points",
+                ha="right",
+                va="center",
+                fontsize=7.5,
+                color=USER_COLOUR,
+            )
+            ax.annotate(
+                bar.high_label,
+                (high, row),
+                xytext=(3, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=7.5,
+                color=USER_COLOUR,
+            )
+        ax.axvline(float(base_usd), color=USER_COLOUR, linestyle=":", linewidth=1.4)
+        ax.set_yticks(range(len(bars)), [bar.label for bar in reversed(bars)])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _compact(v, "$")))
+        lows = [float(bar.low_usd) for bar in bars] + [float(base_usd)]
+        highs = [float(bar.high_usd) for bar in bars] + [float(base_usd)]
+        span = max(highs) - min(lows) or max(highs) or 1.0
+        ax.set_xlim(max(0.0, min(lows) - 0.45 * span), max(highs) + 0.45 * span)
+        ax.set_xlabel("US dollars per month")
+        ax.set_title("\n".join(textwrap.wrap(title, 70)))
+        ax.grid(visible=True, axis="x", color="#d1d5db", linewidth=0.6)
+        ax.set_axisbelow(True)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Title": title})
+    return Chart(svg=buffer.getvalue(), title=title, description=description, table=[])

@@ -10,9 +10,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 Openness = Literal["closed", "open"]
+Tier = Literal["small", "standard", "frontier"]
+#: Model tiers, weakest first: a task needing one tier is served by it or any later one.
+TIERS: tuple[Tier, ...] = ("small", "standard", "frontier")
 Access = Literal["api", "api_host", "self_hosted"]
 
 DAYS_PER_MONTH = 30
@@ -63,8 +67,11 @@ class Offering:
     output_usd_per_mtok: Decimal
     as_of: datetime.date
     source: str
+    tier: Tier = "standard"
 
     def __post_init__(self) -> None:
+        if self.tier not in TIERS:
+            raise ValueError(f"tier must be one of {TIERS}, got {self.tier!r}")
         if self.openness not in _OPENNESS:
             raise ValueError(f"openness must be one of {_OPENNESS}, got {self.openness!r}")
         if self.access not in _ACCESS:
@@ -73,15 +80,25 @@ class Offering:
         _decimal(self, "output_usd_per_mtok")
 
 
+Deployment = Literal["local", "cloud", "on_prem", "managed"]
+ModelSize = Literal["small", "medium", "large"]
+_DEPLOYMENTS = ("local", "cloud", "on_prem", "managed")
+_SIZES = ("small", "medium", "large")
+
+
 @dataclass(frozen=True, slots=True)
 class InfraProfile:
-    """A way of self-hosting an open-weight model, priced as rented GPUs plus operations.
+    """A way of running an open-weight model on your own (rented or bought) GPUs.
 
-    ``tokens_per_second`` is the sustained serving throughput of one replica (input plus
-    output tokens, with batching); ``utilisation`` is the share of it usable on average,
-    since traffic is not flat. ``max_requests_per_day`` is a hard cap for tiers that cannot
-    scale out (a single workstation running Ollama); ``one_off_usd`` is a purchase such as
-    that workstation, amortised like fine-tuning.
+    A replica is one copy of the model on ``gpus_per_replica`` GPUs. Its throughput is given
+    separately for input tokens (prefill, read in parallel and fast) and output tokens
+    (decode, one at a time per request and slow), as served with batching;
+    ``utilisation`` is the share of it usable on average, since traffic is not flat.
+    Operations grow with the deployment: ``ops_per_deployment_usd`` a month for running
+    it at all, plus ``ops_per_replica_usd`` for each replica. ``hardware_usd_per_replica``
+    is bought up front (a workstation, an on-premises server) and spread over the
+    hardware's life. ``max_requests_per_day`` is a hard cap for a tier that cannot scale
+    out (a single workstation).
     """
 
     key: str
@@ -89,25 +106,37 @@ class InfraProfile:
     gpu_type: str
     gpu_hourly_usd: Decimal
     gpus_per_replica: int
-    tokens_per_second: Decimal
+    prefill_tokens_per_second: Decimal
+    decode_tokens_per_second: Decimal
     utilisation: Decimal
-    fixed_monthly_usd: Decimal
+    ops_per_deployment_usd: Decimal
     as_of: datetime.date
     source: str
+    ops_per_replica_usd: Decimal = Decimal(0)
     max_requests_per_day: int | None = None
-    one_off_usd: Decimal = Decimal(0)
+    hardware_usd_per_replica: Decimal = Decimal(0)
+    deployment: Deployment = "cloud"
+    model_size: ModelSize = "medium"
+    throughput_source: str = ""
+    throughput_as_of: datetime.date | None = None
 
     def __post_init__(self) -> None:
         _decimal(self, "gpu_hourly_usd")
         _int(self, "gpus_per_replica", minimum=1)
-        _decimal(self, "tokens_per_second", positive=True)
+        _decimal(self, "prefill_tokens_per_second", positive=True)
+        _decimal(self, "decode_tokens_per_second", positive=True)
         _decimal(self, "utilisation", positive=True)
         if self.utilisation > 1:
             raise ValueError(f"utilisation must be <= 1, got {self.utilisation}")
-        _decimal(self, "fixed_monthly_usd")
+        _decimal(self, "ops_per_deployment_usd")
+        _decimal(self, "ops_per_replica_usd")
         if self.max_requests_per_day is not None:
             _int(self, "max_requests_per_day", minimum=0)
-        _decimal(self, "one_off_usd")
+        _decimal(self, "hardware_usd_per_replica")
+        if self.deployment not in _DEPLOYMENTS:
+            raise ValueError(f"deployment must be one of {_DEPLOYMENTS}, got {self.deployment!r}")
+        if self.model_size not in _SIZES:
+            raise ValueError(f"model_size must be one of {_SIZES}, got {self.model_size!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,22 +156,31 @@ class Workload:
     def tokens_per_request(self) -> int:
         return self.input_tokens + self.output_tokens
 
+    def gpu_seconds(self, profile: InfraProfile) -> Fraction:
+        """Replica-seconds one request takes: its input at prefill speed plus its output at
+        decode speed (exact, as a fraction)."""
+        return Fraction(self.input_tokens) / Fraction(profile.prefill_tokens_per_second) + (
+            Fraction(self.output_tokens) / Fraction(profile.decode_tokens_per_second)
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CostOptions:
     """Choices that change the self-hosted bill.
 
     ``mission_critical`` buys one spare replica so a failure does not stop the service.
-    One-off costs (fine-tuning, the profile's ``one_off_usd``) are spread evenly over
-    ``amortisation_months``.
+    Fine-tuning is spread evenly over ``amortisation_months``; hardware bought up front
+    over ``hardware_amortisation_months`` (its useful life).
     """
 
     mission_critical: bool = False
     fine_tuning_one_off_usd: Decimal = Decimal(0)
     amortisation_months: int = 12
+    hardware_amortisation_months: int = 36
 
     def __post_init__(self) -> None:
         if not isinstance(self.mission_critical, bool):
             raise TypeError("mission_critical must be a bool")
         _decimal(self, "fine_tuning_one_off_usd")
         _int(self, "amortisation_months", minimum=1)
+        _int(self, "hardware_amortisation_months", minimum=1)

@@ -18,13 +18,13 @@ from advisor.engine.comparison import (
     resolved_weights,
     validate_weights,
 )
-from advisor.engine.counterfactual import Change, what_would_change
+from advisor.engine.costrules import CostRule
+from advisor.engine.counterfactual import Change, CostsFor, what_would_change
 from advisor.engine.results import (
     RankedApproach,
     Reason,
     Recommendation,
     json_number,
-    recommendation_to_dict,
 )
 from advisor.engine.scoring import recommend
 from advisor.engine.snapshot import (
@@ -47,6 +47,8 @@ __all__ = [
     "Comparison",
     "ComparisonRow",
     "Condition",
+    "CostRule",
+    "CostsFor",
     "Dimension",
     "InvalidAnswers",
     "InvalidWeights",
@@ -62,7 +64,6 @@ __all__ = [
     "compare",
     "json_number",
     "recommend",
-    "recommendation_to_dict",
     "resolved_weights",
     "validate_answers",
     "validate_weights",

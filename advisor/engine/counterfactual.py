@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -60,8 +60,17 @@ def alternatives(
     return list(number_candidates(question, thresholds, number))
 
 
-def what_would_change(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[Change, ...]:
+#: Prices every approach for a set of (clean, visible) answers: approach key -> monthly cost.
+CostsFor = Callable[[Mapping[str, str | int]], Mapping[str, float] | None]
+
+
+def what_would_change(
+    ruleset: Ruleset, answers: Mapping[str, object], costs_for: CostsFor | None = None
+) -> tuple[Change, ...]:
     """At most one ``Change`` per visible question (in question order) that flips the top.
+
+    With ``costs_for``, each trial is priced too, so the cost rules weigh in as they do in
+    ``recommend`` (a different volume or uptime answer changes the prices).
 
     Unanswered visible questions are included, since answering them could change the pick.
     Each trial re-applies ``show_if`` gating, so changing a parent answer can hide (or reveal)
@@ -85,14 +94,16 @@ def what_would_change(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[
         after[i] = after[i + 1] | contributions[i]
     others = {key: before[i] | after[i + 1] for i, key in enumerate(tested)}
 
-    tops: dict[int, str | None] = {}
+    tops: dict[tuple[int, tuple[tuple[str, float], ...] | None], str | None] = {}
 
-    def top_for_mask(matched: int) -> str | None:
-        if matched not in tops:
-            tops[matched] = top_of(ruleset, matched)
-        return tops[matched]
+    def top_for(matched: int, trial: Mapping[str, str | int]) -> str | None:
+        costs = costs_for(trial) if costs_for is not None else None
+        memo = (matched, tuple(sorted(costs.items())) if costs else None)
+        if memo not in tops:
+            tops[memo] = top_of(ruleset, matched, costs)
+        return tops[memo]
 
-    current_top = top_for_mask(index.all_rules & ~before[-1])
+    current_top = top_for(index.all_rules & ~before[-1], effective)
     changes: list[Change] = []
     for question in visible_questions(ruleset, cleaned):
         key = question.key
@@ -104,8 +115,9 @@ def what_would_change(ruleset: Ruleset, answers: Mapping[str, object]) -> tuple[
                 trial = visible_answers(ruleset, {**cleaned, key: answer})
                 matched = matched_mask(ruleset, trial)
             else:
+                trial = {**effective, key: answer}
                 matched = index.all_rules & ~(others[key] | index.contribution(key, answer))
-            new_top = top_for_mask(matched)
+            new_top = top_for(matched, trial)
             if new_top != current_top:
                 changes.append(Change(key, answer, new_top))
                 break

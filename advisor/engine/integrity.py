@@ -69,6 +69,14 @@ def check_ruleset(ruleset: Ruleset) -> None:
     for rule in ruleset.rules:
         problems.extend(_rule_problems(rule, earlier, approach_keys))
 
+    from advisor.engine.costrules import cost_rule_problems
+
+    for cost_rule in ruleset.cost_rules:
+        problems.extend(cost_rule_problems(cost_rule))
+    problems.extend(
+        f"duplicate cost rule id {key!r}" for key in _duplicates(r.id for r in ruleset.cost_rules)
+    )
+
     for dimension in ruleset.dimensions:
         rated = dict(dimension.ratings)
         for key in sorted(approach_keys - rated.keys()):

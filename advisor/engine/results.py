@@ -1,11 +1,10 @@
-"""Result types of ``recommend`` and their public API (JSON) shape."""
+"""Result types of ``recommend`` (the API shapes them in ``advisor.api``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +19,8 @@ class Reason:
     rule_id: int
     questions: tuple[str, ...]
     effect: str
+    #: "rule" (a rule of the knowledge base) or "cost" (a cost rule on the priced figures).
+    basis: str = "rule"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +62,6 @@ class Recommendation:
                 return ranked
         raise KeyError(approach)
 
-    def to_dict(self) -> dict[str, Any]:
-        return recommendation_to_dict(self)
-
     def __reduce__(self) -> tuple[type[Recommendation], tuple[object, ...]]:
         # A mapping proxy cannot be pickled; rebuild from a plain dict instead.
         return (
@@ -82,26 +80,3 @@ class Recommendation:
 def json_number(value: float) -> int | float:
     """Render integral floats as ints (``12.0`` -> ``12``) for the public API."""
     return int(value) if float(value).is_integer() else value
-
-
-def recommendation_to_dict(recommendation: Recommendation) -> dict[str, Any]:
-    """The public API shape of a recommendation."""
-    return {
-        "ruleset_version": recommendation.ruleset_version,
-        "top": recommendation.top,
-        "close_call": recommendation.close_call,
-        "ranking": [
-            {
-                "approach": ranked.approach,
-                "label": ranked.label,
-                "score": json_number(ranked.score),
-                "excluded": ranked.excluded,
-                "reasons": [
-                    {"text": reason.text, "points": json_number(reason.points)}
-                    for reason in ranked.reasons
-                ],
-            }
-            for ranked in recommendation.ranking
-        ],
-        "caveats": [caveat.text for caveat in recommendation.caveats],
-    }

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from advisor.engine.costrules import cost_reasons
 from advisor.engine.index import bit_positions
 from advisor.engine.results import RankedApproach, Reason, Recommendation
 from advisor.engine.validation import clean_answers
@@ -74,12 +75,35 @@ def ranking_order(scores: list[float], excluded: list[bool]) -> list[int]:
     return eligible + [p for p in positions if excluded[p]]
 
 
-def top_of(ruleset: Ruleset, matched: int) -> str | None:
-    """Just the top approach for the ``matched`` rule bits, without building reasons.
+def add_cost_reasons(
+    ruleset: Ruleset,
+    reasons: list[list[Reason]],
+    scores: list[float],
+    excluded: list[bool],
+    costs: Mapping[str, float] | None,
+) -> None:
+    """Append the cost rules' reasons (after the rules' own) and add their points."""
+    if not costs or not ruleset.cost_rules:
+        return
+    approaches = ruleset.approaches
+    allowed = [approaches[p].key for p in range(len(approaches)) if not excluded[p]]
+    labels = {approach.key: approach.label for approach in approaches}
+    found = cost_reasons(ruleset.cost_rules, labels, costs, allowed)
+    for key, extra in found.items():
+        position = ruleset.index.approach_positions[key]
+        reasons[position].extend(extra)
+        for reason in extra:
+            scores[position] += reason.points
 
-    Same semantics and arithmetic as ``tally`` + ``ranking_order`` (an eligible approach's
-    other reasons carry 0 points, which leave a ``sum`` unchanged); only scores of eligible
-    approaches are computed. Used by ``what_would_change`` for its many trial answers.
+
+def top_of(ruleset: Ruleset, matched: int, costs: Mapping[str, float] | None = None) -> str | None:
+    """Just the top approach for the ``matched`` rule bits (and the costs, if given),
+    without building the rules' reasons.
+
+    Same semantics and arithmetic as ``tally`` + ``add_cost_reasons`` + ``ranking_order``
+    (an eligible approach's other reasons carry 0 points, which leave a ``sum`` unchanged);
+    only scores of eligible approaches are computed. Used by ``what_would_change`` for its
+    many trial answers.
     """
     index = ruleset.index
     requiring = matched & index.require_rules
@@ -96,18 +120,34 @@ def top_of(ruleset: Ruleset, matched: int) -> str | None:
         scores = {
             p: float(sum(map(points_of, bit_positions(matched & masks[p])))) for p in eligible
         }
+        if costs and ruleset.cost_rules:
+            approaches = ruleset.approaches
+            labels = {approach.key: approach.label for approach in approaches}
+            allowed = [approaches[p].key for p in eligible]
+            found = cost_reasons(ruleset.cost_rules, labels, costs, allowed)
+            for key, extra in found.items():
+                position = index.approach_positions[key]
+                for reason in extra:
+                    scores[position] += reason.points
         eligible.sort(key=lambda p: (-scores[p], p))
     return ruleset.approaches[eligible[0]].key if eligible else None
 
 
-def recommend(ruleset: Ruleset, answers: Mapping[str, object]) -> Recommendation:
+def recommend(
+    ruleset: Ruleset,
+    answers: Mapping[str, object],
+    costs: Mapping[str, float] | None = None,
+) -> Recommendation:
     """Rank every approach for ``answers``; raises ``InvalidAnswers`` if they do not validate.
 
-    Answers to hidden questions are ignored. Each approach's score is the sum of its reasons'
-    points (exclusion reasons carry 0), summed in rule order so the result is reproducible.
+    Answers to hidden questions are ignored. ``costs`` (approach key -> monthly cost at
+    these answers) lets the cost rules speak. Each approach's score is the sum of its
+    reasons' points (exclusion reasons carry 0), summed in rule order, cost rules last, so
+    the result is reproducible.
     """
     effective = visible_answers(ruleset, clean_answers(ruleset, answers))
     reasons, scores, excluded, caveats = tally(ruleset, matched_mask(ruleset, effective))
+    add_cost_reasons(ruleset, reasons, scores, excluded, costs)
     ranking = tuple(
         RankedApproach(
             approach=ruleset.approaches[p].key,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from advisor.engine.costrules import CostRule
 from advisor.engine.index import RulesetIndex, build_index
 from advisor.engine.integrity import RulesetError, check_ruleset
 
@@ -23,6 +24,7 @@ Effect = Literal["points", "exclude", "require", "caveat"]
 __all__ = [
     "Approach",
     "Condition",
+    "CostRule",
     "Dimension",
     "Option",
     "Question",
@@ -134,6 +136,8 @@ class Ruleset:
     rules: tuple[Rule, ...]
     dimensions: tuple[Dimension, ...] = ()
     close_call_margin: float = 5.0
+    #: Rules on the priced figures (see ``costrules``); they apply when costs are given.
+    cost_rules: tuple[CostRule, ...] = ()
     index: RulesetIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -141,6 +145,7 @@ class Ruleset:
         object.__setattr__(self, "approaches", tuple(self.approaches))
         object.__setattr__(self, "rules", tuple(self.rules))
         object.__setattr__(self, "dimensions", tuple(self.dimensions))
+        object.__setattr__(self, "cost_rules", tuple(self.cost_rules))
         check_ruleset(self)
         object.__setattr__(self, "close_call_margin", float(self.close_call_margin))
         object.__setattr__(self, "index", build_index(self))
@@ -156,6 +161,7 @@ class Ruleset:
                 self.rules,
                 self.dimensions,
                 self.close_call_margin,
+                self.cost_rules,
             ),
         )
 

@@ -24,8 +24,10 @@ from advisor.knowledge.admin_views import try_it
 from advisor.knowledge.models import (
     AccessPath,
     Approach,
+    CostRule,
     Dimension,
     DimensionRating,
+    GpuPrice,
     InfraProfile,
     Offering,
     Option,
@@ -34,6 +36,7 @@ from advisor.knowledge.models import (
     Rule,
     RuleCondition,
     RulesetState,
+    TaskProfile,
 )
 from advisor.knowledge.ruleset import current_knowledge, current_ruleset
 
@@ -435,6 +438,10 @@ class RulesetStateAdmin(KnowledgeAdmin):
                     "input_tokens",
                     "output_tokens",
                     "fine_tuning_one_off_usd",
+                    "hardware_amortisation_months",
+                    "enterprise_uplift_percent",
+                    "enterprise_minimum_monthly_usd",
+                    "hybrid_closed_share_percent",
                 )
             },
         ),
@@ -473,8 +480,8 @@ class OfferingAdmin(KnowledgeAdmin):
     list_display = (
         "order",
         "label",
-        "provider",
         "openness",
+        "tier",
         "input_usd_per_mtok",
         "output_usd_per_mtok",
         "as_of",
@@ -482,10 +489,10 @@ class OfferingAdmin(KnowledgeAdmin):
     )
     list_display_links = ("label",)
     list_editable = ("order", "input_usd_per_mtok", "output_usd_per_mtok", "as_of")
-    list_filter = ("openness", "access", "provider", StaleFilter)
+    list_filter = ("openness", "access", "tier", "provider", StaleFilter)
     search_fields = ("label", "provider", "model", "key")
     fieldsets = (
-        (None, {"fields": ("key", "label", "provider", "model", "openness", "access")}),
+        (None, {"fields": ("key", "label", "provider", "model", "openness", "access", "tier")}),
         ("Price", {"fields": ("input_usd_per_mtok", "output_usd_per_mtok", "as_of", "source")}),
         ("Use", {"fields": ("is_default", "order")}),
     )
@@ -496,27 +503,70 @@ class InfraProfileAdmin(KnowledgeAdmin):
     list_display = (
         "order",
         "label",
-        "gpu_type",
+        "deployment",
+        "model_size",
         "gpus_per_replica",
         "gpu_hourly_usd",
-        "tokens_per_second",
-        "fixed_monthly_usd",
+        "ops_per_deployment_usd",
         "as_of",
-        "is_default",
     )
     list_display_links = ("label",)
     list_editable = ("order",)
-    list_filter = (StaleFilter,)
+    list_filter = ("deployment", "model_size", StaleFilter)
     search_fields = ("label", "gpu_type", "key")
     fieldsets = (
-        (None, {"fields": ("key", "label", "is_default", "order")}),
+        (None, {"fields": ("key", "label", "deployment", "model_size", "is_default", "order")}),
         (
-            "Hardware and throughput",
-            {"fields": ("gpu_type", "gpu_hourly_usd", "gpus_per_replica", "tokens_per_second")},
+            "GPUs",
+            {"fields": ("gpu_type", "gpu_hourly_usd", "gpus_per_replica", "as_of", "source")},
         ),
-        ("Running it", {"fields": ("utilisation", "fixed_monthly_usd", "as_of", "source")}),
         (
-            "Advanced",
-            {"classes": ("collapse",), "fields": ("max_requests_per_day", "one_off_usd")},
+            "Throughput (from a published benchmark)",
+            {
+                "fields": (
+                    "prefill_tokens_per_second",
+                    "decode_tokens_per_second",
+                    "utilisation",
+                    "throughput_source",
+                    "throughput_as_of",
+                )
+            },
+        ),
+        (
+            "Running it",
+            {
+                "fields": (
+                    "ops_per_deployment_usd",
+                    "ops_per_replica_usd",
+                    "hardware_usd_per_replica",
+                    "max_requests_per_day",
+                )
+            },
         ),
     )
+
+
+@admin.register(GpuPrice)
+class GpuPriceAdmin(KnowledgeAdmin):
+    list_display = ("gpu_type", "provider", "kind", "usd_per_gpu_hour", "offer", "as_of")
+    list_display_links = ("provider",)
+    list_filter = ("kind", "gpu_type", StaleFilter)
+    search_fields = ("gpu_type", "provider", "offer")
+
+
+@admin.register(TaskProfile)
+class TaskProfileAdmin(KnowledgeAdmin):
+    list_display = ("order", "label", "key", "input_tokens", "output_tokens", "min_tier")
+    list_display_links = ("label",)
+    list_editable = ("order", "input_tokens", "output_tokens", "min_tier")
+    search_fields = ("label", "key")
+
+
+@admin.register(CostRule)
+class CostRuleAdmin(KnowledgeAdmin):
+    list_display = ("order", "name", "kind", "factor", "points", "enabled")
+    list_display_links = ("name",)
+    list_editable = ("order", "points", "enabled")
+    list_filter = ("kind", "enabled")
+    search_fields = ("name", "rationale")
+    fields = ("name", "kind", "factor", "points", "rationale", "enabled", "order")

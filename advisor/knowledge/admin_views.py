@@ -107,7 +107,7 @@ def _whole_number(raw: str) -> object:
 def outcome_for(knowledge: Knowledge, answers: Mapping[str, object]) -> dict[str, Any]:
     """The same result the wizard shows (raises ``InvalidAnswers`` like it), with a link to
     edit the rule behind every reason."""
-    result = build_result(knowledge, answers, {}, with_break_even=False)
+    result = build_result(knowledge, answers, {}, with_analysis=False)
     for ranked in result["ranking"]:
         for reason in ranked["reasons"]:
             reason["rule_url"] = _rule_url(reason["rule_id"])

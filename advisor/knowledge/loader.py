@@ -23,15 +23,32 @@ FORMAT = "sourcing-advisor-ruleset"
 FORMAT_VERSION = 1
 SEED_PATH = Path(__file__).resolve().parent / "seed" / "knowledge.json"
 SECTIONS = ("questions", "approaches", "dimensions", "rules", "presets", "access_paths")
-PRICE_SECTIONS = ("offerings", "infrastructure", "plans")
-PRICE_MODELS = ("Offering", "InfraProfile", "PlanPreset")
+PRICE_SECTIONS = (
+    "offerings",
+    "infrastructure",
+    "plans",
+    "gpu_prices",
+    "task_profiles",
+    "cost_rules",
+)
+PRICE_MODELS = ("Offering", "InfraProfile", "PlanPreset", "GpuPrice", "TaskProfile", "CostRule")
 PRICE_SETTINGS = (
     "price_stale_after_days",
     "input_tokens",
     "output_tokens",
     "fine_tuning_one_off_usd",
+    "hardware_amortisation_months",
+    "enterprise_uplift_percent",
+    "enterprise_minimum_monthly_usd",
+    "hybrid_closed_share_percent",
 )
-INTEGER_SETTINGS = ("price_stale_after_days", "input_tokens", "output_tokens")
+INTEGER_SETTINGS = (
+    "price_stale_after_days",
+    "input_tokens",
+    "output_tokens",
+    "hardware_amortisation_months",
+    "hybrid_closed_share_percent",
+)
 OFFERING_FIELDS = (
     "key",
     "label",
@@ -44,22 +61,32 @@ OFFERING_FIELDS = (
     "as_of",
     "source",
     "is_default",
+    "tier",
 )
 INFRA_FIELDS = (
     "key",
     "label",
+    "deployment",
+    "model_size",
     "gpu_type",
     "gpu_hourly_usd",
     "gpus_per_replica",
-    "tokens_per_second",
+    "prefill_tokens_per_second",
+    "decode_tokens_per_second",
+    "throughput_source",
+    "throughput_as_of",
     "utilisation",
-    "fixed_monthly_usd",
+    "ops_per_deployment_usd",
+    "ops_per_replica_usd",
     "max_requests_per_day",
-    "one_off_usd",
+    "hardware_usd_per_replica",
     "as_of",
     "source",
     "is_default",
 )
+GPU_PRICE_FIELDS = ("gpu_type", "provider", "kind", "usd_per_gpu_hour", "offer", "as_of", "source")
+TASK_PROFILE_FIELDS = ("key", "label", "description", "input_tokens", "output_tokens", "min_tier")
+COST_RULE_FIELDS = ("name", "kind", "factor", "points", "rationale", "enabled")
 
 
 class RulesetImportError(Exception):
@@ -132,6 +159,23 @@ def export_document(apps: Any = global_apps) -> dict[str, Any]:
                 "workloads": p.workloads,
             }
             for p in (m.PlanPreset.objects.order_by("order", "slug") if m.PlanPreset else [])
+        ],
+        "gpu_prices": [
+            {name: _plain(getattr(g, name)) for name in GPU_PRICE_FIELDS}
+            for g in (m.GpuPrice.objects.order_by("order", "id") if m.GpuPrice else [])
+        ],
+        "task_profiles": [
+            {name: _plain(getattr(t, name)) for name in TASK_PROFILE_FIELDS}
+            for t in (m.TaskProfile.objects.order_by("order", "key") if m.TaskProfile else [])
+        ],
+        "cost_rules": [
+            {
+                name: _number(getattr(c, name))
+                if name in {"factor", "points"}
+                else getattr(c, name)
+                for name in COST_RULE_FIELDS
+            }
+            for c in (m.CostRule.objects.order_by("order", "id") if m.CostRule else [])
         ],
         "questions": questions,
         "approaches": [
@@ -354,6 +398,18 @@ def _price_problems(document: dict[str, Any]) -> list[str]:
             pricebook.profile_from(item)
         except (KeyError, TypeError, ValueError, InvalidOperation) as error:
             problems.append(f"Self-hosting profile {item.get('key')!r}: {error}")
+    for item in document.get("gpu_prices", []):
+        try:
+            pricebook.gpu_price_from(item)
+        except (KeyError, TypeError, ValueError, InvalidOperation) as error:
+            problems.append(
+                f"GPU price {item.get('gpu_type')!r} at {item.get('provider')!r}: {error}"
+            )
+    for item in document.get("task_profiles", []):
+        try:
+            pricebook.task_profile_from(item)
+        except (KeyError, TypeError, ValueError, InvalidOperation) as error:
+            problems.append(f"Task profile {item.get('key')!r}: {error}")
     return problems
 
 
@@ -398,6 +454,17 @@ def _engine_ruleset(document: dict[str, Any]) -> engine.Ruleset:
             engine.Dimension(d["key"], d["label"], d["ratings"]) for d in document["dimensions"]
         ),
         close_call_margin=float(document.get("settings", {}).get("close_call_margin", 5)),
+        cost_rules=tuple(
+            engine.CostRule(
+                id=index,
+                kind=c["kind"],
+                factor=float(Decimal(str(c.get("factor", 1)))),
+                points=float(Decimal(str(c["points"]))),
+                rationale=c["rationale"],
+            )
+            for index, c in enumerate(document.get("cost_rules", []), start=1)
+            if c.get("enabled", True)
+        ),
     )
 
 
@@ -574,6 +641,23 @@ def _replace_price_book(document: dict[str, Any], m: Any, save: Any) -> None:
         return
     m.Offering.objects.all().delete()
     m.InfraProfile.objects.all().delete()
+    if m.GpuPrice is not None:
+        m.GpuPrice.objects.all().delete()
+        m.TaskProfile.objects.all().delete()
+        m.CostRule.objects.all().delete()
+        for order, item in enumerate(document.get("gpu_prices", [])):
+            fields = {name: item[name] for name in GPU_PRICE_FIELDS if name in item}
+            label = f"GPU price {item.get('gpu_type')!r} at {item.get('provider')!r}"
+            save(m.GpuPrice(order=order * 10, **fields), label)
+        for order, item in enumerate(document.get("task_profiles", [])):
+            fields = {name: item[name] for name in TASK_PROFILE_FIELDS if name in item}
+            save(m.TaskProfile(order=order * 10, **fields), f"Task profile {item.get('key')!r}")
+        for order, item in enumerate(document.get("cost_rules", [])):
+            fields = {name: item[name] for name in COST_RULE_FIELDS if name in item}
+            for name in ("factor", "points"):
+                if name in fields:
+                    fields[name] = Decimal(str(fields[name]))
+            save(m.CostRule(order=order * 10, **fields), f"Cost rule {order + 1}")
     for order, item in enumerate(document.get("offerings", [])):
         fields = {name: item[name] for name in OFFERING_FIELDS if name in item}
         save(m.Offering(order=order * 10, **fields), f"Offering {item.get('key')!r}")
@@ -592,26 +676,6 @@ def _replace_price_book(document: dict[str, Any], m: Any, save: Any) -> None:
             order=order * 10,
         )
         save(plan, f"Plan {item['slug']!r}")
-
-
-def load_price_book(apps: Any = global_apps) -> None:
-    """Load only the shipped price book, plan presets and their settings (data migrations
-    added after the first seed)."""
-    document = read_seed()
-    problems = _price_problems(document)
-    if problems:
-        raise RulesetImportError(problems)
-    m = _models(apps)
-
-    def save(instance: Any, label: str) -> Any:
-        instance.full_clean(validate_constraints=False)
-        instance.save()
-        return instance
-
-    with transaction.atomic():
-        _replace_price_book(document, m, save)
-        settings = {n: document["settings"][n] for n in PRICE_SETTINGS if n in document["settings"]}
-        _save_settings(m, settings, save)
 
 
 def _models(apps: Any) -> Any:

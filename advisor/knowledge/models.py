@@ -55,6 +55,39 @@ class RulesetState(models.Model):
         help_text="Data preparation and training runs for the fine-tuned approach; spread "
         "over 12 months in the cost analysis.",
     )
+    hardware_amortisation_months = models.PositiveSmallIntegerField(
+        "hardware is written off over (months)",
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Hardware bought up front (a workstation, an on-premises server) is spread "
+        "over this many months.",
+    )
+    enterprise_uplift_percent = models.DecimalField(
+        "enterprise tier: price uplift (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(0), MaxValueValidator(500)],
+        help_text="How much more an enterprise tier charges per token than the standard API "
+        "(regional or data-zone processing, support). Set it to your quote.",
+    )
+    enterprise_minimum_monthly_usd = models.DecimalField(
+        "enterprise tier: minimum per month (USD)",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("1000"),
+        validators=[MinValueValidator(0)],
+        help_text="The monthly commitment an enterprise agreement usually carries; below it "
+        "you pay the minimum.",
+    )
+    hybrid_closed_share_percent = models.PositiveSmallIntegerField(
+        "hybrid: share of requests sent to a closed model (%)",
+        default=20,
+        validators=[MaxValueValidator(100)],
+        help_text="How a single set of answers is split when the pick is hybrid: this share "
+        "goes to a closed model (general and frontier work), the rest to the cheapest "
+        "allowed open option.",
+    )
     changed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -73,6 +106,10 @@ class RulesetState(models.Model):
                 "input_tokens",
                 "output_tokens",
                 "fine_tuning_one_off_usd",
+                "hardware_amortisation_months",
+                "enterprise_uplift_percent",
+                "enterprise_minimum_monthly_usd",
+                "hybrid_closed_share_percent",
                 "changed_at",
             ]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
@@ -453,12 +490,24 @@ class Offering(models.Model):
         API = "api", "Provider API"
         API_HOST = "api_host", "Third-party API host"
 
+    class Tier(models.TextChoices):
+        SMALL = "small", "Small (8B to 14B class): classification, extraction"
+        STANDARD = "standard", "Standard: most everyday work"
+        FRONTIER = "frontier", "Frontier: the hardest reasoning, newest features"
+
     key = models.SlugField(max_length=60, unique=True, help_text=KEY_HELP)
     label = models.CharField(max_length=120, help_text="e.g. 'GPT-5 mini (OpenAI API)'.")
     provider = models.CharField(max_length=80)
     model = models.CharField("model", max_length=80)
     openness = models.CharField(max_length=6, choices=Openness.choices)
     access = models.CharField(max_length=10, choices=Access.choices)
+    tier = models.CharField(
+        max_length=10,
+        choices=Tier.choices,
+        default=Tier.STANDARD,
+        help_text="The work this model is good enough for: a task needing a tier is priced "
+        "with the cheapest model of that tier or above.",
+    )
     input_usd_per_mtok = models.DecimalField(
         "input price (USD per million tokens)",
         max_digits=10,
@@ -490,26 +539,72 @@ class Offering(models.Model):
 
 
 class InfraProfile(models.Model):
-    """What it costs to run an open model yourself, all in."""
+    """What it costs to run an open model yourself, all in: GPUs, operations, hardware."""
+
+    class Deployment(models.TextChoices):
+        LOCAL = "local", "A workstation (Ollama)"
+        CLOUD = "cloud", "Rented GPUs in a cloud"
+        ON_PREM = "on_prem", "Your own servers (on premises)"
+        MANAGED = "managed", "A managed private deployment (dedicated endpoint)"
+
+    class ModelSize(models.TextChoices):
+        SMALL = "small", "Small models (8B to 14B)"
+        MEDIUM = "medium", "Mid-size models (about 70B)"
+        LARGE = "large", "The largest open models (400B and up)"
 
     key = models.SlugField(max_length=60, unique=True, help_text=KEY_HELP)
     label = models.CharField(max_length=120)
-    gpu_type = models.CharField("GPU type", max_length=80)
+    deployment = models.CharField(
+        max_length=10,
+        choices=Deployment.choices,
+        default=Deployment.CLOUD,
+        help_text="A managed deployment is run by a host for you (used for open models on "
+        "an API host when your data must not share a public endpoint); a workstation is not "
+        "offered for mission-critical uptime.",
+    )
+    model_size = models.CharField(
+        "largest model it serves",
+        max_length=10,
+        choices=ModelSize.choices,
+        default=ModelSize.MEDIUM,
+        help_text="Small serves small-tier work; mid-size serves standard work; the largest "
+        "open models serve frontier work.",
+    )
+    gpu_type = models.CharField(
+        "GPU type",
+        max_length=80,
+        help_text="As in the GPU price list, so the cost section can show its prices side by side.",
+    )
     gpu_hourly_usd = models.DecimalField(
         "price per GPU hour (USD)",
         max_digits=10,
         decimal_places=4,
         validators=[MinValueValidator(0)],
+        help_text="Rented GPUs: the hourly price used. Owned hardware: power and hosting.",
     )
     gpus_per_replica = models.PositiveSmallIntegerField(
         "GPUs per replica", default=1, validators=[MinValueValidator(1)]
     )
-    tokens_per_second = models.DecimalField(
-        "serving throughput (tokens per second per replica)",
+    prefill_tokens_per_second = models.DecimalField(
+        "input throughput (tokens per second per replica)",
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Prompt tokens read per second by one replica under batching (prefill).",
     )
+    decode_tokens_per_second = models.DecimalField(
+        "output throughput (tokens per second per replica)",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Tokens written per second by one replica under batching (decode), summed "
+        "over the requests it serves at once.",
+    )
+    throughput_source = models.CharField(
+        max_length=300,
+        help_text="The benchmark behind the throughput: engine, GPU, precision, concurrency.",
+    )
+    throughput_as_of = models.DateField("throughput as of")
     utilisation = models.DecimalField(
         max_digits=4,
         decimal_places=2,
@@ -517,12 +612,20 @@ class InfraProfile(models.Model):
         validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(1)],
         help_text="Share of the throughput usable on average (0.01 to 1).",
     )
-    fixed_monthly_usd = models.DecimalField(
-        "fixed operations cost per month (USD)",
+    ops_per_deployment_usd = models.DecimalField(
+        "operations per deployment per month (USD)",
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(0)],
-        help_text="Engineering time, monitoring and the like.",
+        help_text="Engineering time to run it at all: deployment, monitoring, upgrades, on-call.",
+    )
+    ops_per_replica_usd = models.DecimalField(
+        "operations per replica per month (USD)",
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text="What each further replica adds to the operations work.",
     )
     max_requests_per_day = models.PositiveBigIntegerField(
         null=True,
@@ -531,18 +634,20 @@ class InfraProfile(models.Model):
         help_text="A hard capacity cap (e.g. one workstation). A capped profile cannot be "
         "the default.",
     )
-    one_off_usd = models.DecimalField(
-        "one-off cost (USD)",
+    hardware_usd_per_replica = models.DecimalField(
+        "hardware bought per replica (USD)",
         max_digits=12,
         decimal_places=2,
         default=0,
         validators=[MinValueValidator(0)],
-        help_text="Hardware bought up front; spread over the amortisation period.",
+        help_text="Hardware bought up front; spread over the hardware's life (a setting).",
     )
     as_of = models.DateField("prices as of")
     source = models.CharField(max_length=200)
     is_default = models.BooleanField(
-        "default", default=False, help_text="Used in the break-even analysis by default."
+        "default",
+        default=False,
+        help_text="Used by the break-even API when no profile is named.",
     )
     order = models.PositiveIntegerField(default=0)
 
@@ -562,6 +667,112 @@ class InfraProfile(models.Model):
                     "profile the default, or clear the cap."
                 }
             )
+
+
+class GpuPrice(models.Model):
+    """What one GPU costs an hour at one provider: hyperscalers beside tier-2 GPU clouds."""
+
+    class Kind(models.TextChoices):
+        HYPERSCALER = "hyperscaler", "Hyperscaler (AWS, Google Cloud, Azure)"
+        TIER2 = "tier2", "GPU cloud (tier 2)"
+
+    gpu_type = models.CharField("GPU type", max_length=80)
+    provider = models.CharField(max_length=80)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    usd_per_gpu_hour = models.DecimalField(
+        "price per GPU hour (USD)",
+        max_digits=10,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+    )
+    offer = models.CharField(
+        max_length=160, help_text="The instance or offer priced, e.g. 'p5.48xlarge on demand'."
+    )
+    as_of = models.DateField("price as of")
+    source = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["gpu_type", "order", "provider"]
+        verbose_name = "GPU price"
+
+    def __str__(self) -> str:
+        return f"{self.gpu_type} at {self.provider}"
+
+
+class TaskProfile(models.Model):
+    """The shape of a typical request for a kind of task: tokens in and out, and the model
+    tier the task needs."""
+
+    key = models.SlugField(max_length=40, unique=True, help_text=KEY_HELP)
+    label = models.CharField(max_length=80)
+    description = models.CharField(max_length=200, blank=True)
+    input_tokens = models.PositiveIntegerField(
+        "input tokens per request", validators=[MaxValueValidator(2_000_000)]
+    )
+    output_tokens = models.PositiveIntegerField(
+        "output tokens per request", validators=[MaxValueValidator(2_000_000)]
+    )
+    min_tier = models.CharField(
+        "model tier needed",
+        max_length=10,
+        choices=Offering.Tier.choices,
+        default=Offering.Tier.STANDARD,
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "key"]
+        verbose_name = "task profile"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CostRule(models.Model):
+    """Points that follow the computed costs at the user's volume and token shape.
+
+    Only these may say an approach is cheaper or dearer: they fire on the cost table the
+    result shows, so the words always agree with the numbers.
+    """
+
+    class Kind(models.TextChoices):
+        CHEAPEST = "cheapest", "The cheapest allowed approach"
+        DEARER = "dearer", "Approaches costing at least N times the cheapest allowed"
+
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    factor = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text="Cheapest: by at least this factor against the next one (1 = any "
+        "saving). Dearer: at least this many times the cheapest allowed.",
+    )
+    points = models.DecimalField(max_digits=7, decimal_places=2)
+    rationale = models.TextField(
+        help_text="The reason the user reads. May use {approach}, {monthly}, {cheapest}, "
+        "{cheapest_monthly}, {next}, {next_monthly} and {ratio}."
+    )
+    enabled = models.BooleanField(default=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "cost rule"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from advisor.engine.costrules import template_problems
+
+        problems = template_problems(self.rationale)
+        if problems:
+            raise ValidationError({"rationale": problems})
+        if not self.points:
+            raise ValidationError({"points": "Give the number of points (negative to remove)."})
 
 
 class PlanPreset(models.Model):

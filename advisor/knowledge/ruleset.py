@@ -15,10 +15,20 @@ from typing import Any
 
 from django.core.cache import cache
 
-from advisor.engine import Approach, Condition, Dimension, Option, Question, Rule, Ruleset
+from advisor.engine import (
+    Approach,
+    Condition,
+    CostRule,
+    Dimension,
+    Option,
+    Question,
+    Rule,
+    Ruleset,
+)
 from advisor.knowledge import pricebook
 from advisor.knowledge.models import AccessPath, PlanPreset, Preset, RulesetState
 from advisor.knowledge.models import Approach as ApproachRow
+from advisor.knowledge.models import CostRule as CostRuleRow
 from advisor.knowledge.models import Question as QuestionRow
 from advisor.knowledge.models import Rule as RuleRow
 
@@ -181,7 +191,8 @@ def clear_memo() -> None:
 
 
 def _load_core_rows() -> dict[str, list[tuple[Any, ...]]]:
-    """Three queries: questions with options, approaches with their ratings, rule conditions."""
+    """Four queries: questions with options, approaches with their ratings, rules with their
+    conditions, cost rules."""
     questions = list(
         QuestionRow.objects.order_by("order", "key", "options__order", "options__key").values_list(
             "key",
@@ -233,7 +244,17 @@ def _load_core_rows() -> dict[str, list[tuple[Any, ...]]]:
             "conditions__threshold",
         )
     )
-    return {"questions": questions, "approaches": approaches, "conditions": conditions}
+    cost_rules = list(
+        CostRuleRow.objects.filter(enabled=True)
+        .order_by("order", "id")
+        .values_list("id", "kind", "factor", "points", "rationale")
+    )
+    return {
+        "questions": questions,
+        "approaches": approaches,
+        "conditions": conditions,
+        "cost_rules": cost_rules,
+    }
 
 
 def _build_knowledge(
@@ -380,6 +401,10 @@ def _build_knowledge(
         ),
         dimensions=tuple(Dimension(d.key, d.label, d.ratings) for d in dimension_infos),
         close_call_margin=margin,
+        cost_rules=tuple(
+            CostRule(rule_id, kind, float(factor), float(points), rationale)
+            for rule_id, kind, factor, points, rationale in rows.get("cost_rules", [])
+        ),
     )
     return Knowledge(version, question_infos, approach_infos, dimension_infos, ruleset)
 

@@ -27,6 +27,9 @@ VERSIONED_MODELS = (
     models.Offering,
     models.InfraProfile,
     models.PlanPreset,
+    models.GpuPrice,
+    models.TaskProfile,
+    models.CostRule,
 )
 
 _state = threading.local()

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advisor import advice
+from advisor.advice.pricing import ASSUMPTION_FIELDS, given_assumptions
 from advisor.http import AuthenticatedHttpRequest
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.orgs.access import get_membership, get_membership_for_edit, require_role
@@ -61,9 +62,11 @@ def save(request: AuthenticatedHttpRequest) -> HttpResponse:
             return redirect("wizard:plan")
     else:
         kind = advice.RESULT
+        source = request.POST if request.method == "POST" else request.GET
         inputs = advice.result_inputs(
             advice.usable_answers(knowledge, session.answers),
             advice.usable_weights(knowledge, session.weights),
+            given_assumptions(knowledge.prices, source),
         )
     outcome = advice.build_snapshot(knowledge, kind, inputs)
     if request.method == "POST":
@@ -88,7 +91,13 @@ def save(request: AuthenticatedHttpRequest) -> HttpResponse:
             top = outcome["top"]["label"] if outcome["top"] else "No approach fits"
             title = f"AI sourcing: {top}"
         form = SaveReportForm(memberships, initial={"title": title})
-    context = {"form": form, "outcome": outcome, "is_plan": is_plan}
+    kept = (inputs.get("assumptions") or {}) if not is_plan else {}
+    context = {
+        "form": form,
+        "outcome": outcome,
+        "is_plan": is_plan,
+        "assumptions": {name: kept[name] for name in ASSUMPTION_FIELDS if kept.get(name)},
+    }
     return render(request, "reports/save.html", context)
 
 

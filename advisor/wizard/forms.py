@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from advisor.advice.pricing import ASSUMPTION_FIELDS as ASSUMPTION_FIELDS
 from advisor.engine import DEFAULT_WEIGHT
 from advisor.forms import NumberWithUnit, OptionCards
 from advisor.knowledge.ruleset import DimensionInfo, QuestionInfo
@@ -75,3 +76,63 @@ class PrioritiesForm(forms.Form):
                     "max_value": "Give a number from 0 to 5.",
                 },
             )
+
+
+class AssumptionsForm(forms.Form):
+    """The cost assumptions a visitor may change on the result page (a GET form, so the
+    result's address says what it was priced with)."""
+
+    task_profile = forms.ChoiceField(
+        label="Kind of task",
+        required=False,
+        help_text="Sets typical tokens in and out and the model tier the task needs.",
+    )
+    input_tokens = forms.IntegerField(
+        label="Tokens in per request",
+        required=False,
+        min_value=0,
+        max_value=2_000_000,
+        help_text="Leave empty to use the task's (or a typical request's).",
+    )
+    output_tokens = forms.IntegerField(
+        label="Tokens out per request", required=False, min_value=0, max_value=2_000_000
+    )
+    model = forms.ChoiceField(label="Model to price the APIs with", required=False)
+    profile = forms.ChoiceField(label="Self-hosting profile", required=False)
+
+    def __init__(self, book: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_costs_%s")
+        super().__init__(*args, **kwargs)
+        self.book = book
+        choice = forms.ChoiceField
+        fields = self.fields
+        assert isinstance(fields["task_profile"], choice)
+        assert isinstance(fields["model"], choice)
+        assert isinstance(fields["profile"], choice)
+        fields["task_profile"].choices = [
+            ("", f"A typical request ({book.input_tokens} in, {book.output_tokens} out)"),
+            *(
+                (t.key, f"{t.label} ({t.input_tokens} in, {t.output_tokens} out)")
+                for t in book.task_profiles
+            ),
+        ]
+        fields["model"].choices = [
+            ("", "The cheapest that fits"),
+            *((o.key, o.label) for o in book.offerings),
+        ]
+        fields["profile"].choices = [
+            ("", "The cheapest that fits"),
+            *((p.key, p.label) for p in book.profiles),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        from advisor.advice.pricing import InvalidAssumptions, assumptions_from
+
+        try:
+            self.assumptions = assumptions_from(self.book, self.cleaned_data)
+        except InvalidAssumptions as error:
+            for field, messages in error.errors.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return self.cleaned_data

@@ -21,7 +21,13 @@ from advisor.advice import usable_answers, usable_weights
 from advisor.http import HtmxHttpRequest
 from advisor.knowledge.ruleset import Knowledge, current_knowledge
 from advisor.wizard import store
-from advisor.wizard.forms import ANSWER, AnswerForm, PrioritiesForm
+from advisor.wizard.forms import (
+    ANSWER,
+    ASSUMPTION_FIELDS,
+    AnswerForm,
+    AssumptionsForm,
+    PrioritiesForm,
+)
 from advisor.wizard.models import WizardSession
 from advisor.wizard.steps import Step, find_step, first_unanswered, neighbours, steps_for
 
@@ -157,7 +163,10 @@ def result(request: HtmxHttpRequest) -> HttpResponse:
     answers = usable_answers(knowledge, session.answers)
     weights = usable_weights(knowledge, session.weights)
     steps = steps_for(knowledge, answers)
-    key, outcome = advice.cached_result(knowledge, answers, weights)
+    given = any(name in request.GET for name in ASSUMPTION_FIELDS)
+    form = AssumptionsForm(knowledge.prices, request.GET if given else None)
+    assumptions = form.assumptions if given and form.is_valid() else None
+    key, outcome = advice.cached_result(knowledge, answers, weights, assumptions)
     unanswered = [s for s in steps if s.kind == "question" and s.key not in answers]
     visible_keys = {s.key for s in steps if s.question is not None}
     preset = knowledge.catalogue.preset(session.preset) if session.preset else None
@@ -169,6 +178,8 @@ def result(request: HtmxHttpRequest) -> HttpResponse:
         "visible_keys": visible_keys,
         "preset": preset,
         "save_url": reverse("reports:save"),
+        "assumptions_form": form,
+        "assumptions_query": request.GET.urlencode() if given and form.is_valid() else "",
     }
     return render(request, "wizard/result.html", context)
 

@@ -26,10 +26,10 @@ def test_break_even_with_defaults(client: Client) -> None:
     assert set(data) >= {"monthly_cost", "break_even_requests_per_day", "assumptions"}
     # Llama 3.3 70B on Groq: 500 x 30 x (500 x 0.59 + 300 x 0.79) / 1e6 = $7.98
     assert data["monthly_cost"]["api"] == 7.98
-    # Two H100 at $2.50/h for 720 h, plus $6,000 operations
-    assert data["monthly_cost"]["self_hosted"] == 9600.0
+    # One H100 at $2.49/h for 720 h, plus $3,000 for the deployment and $400 a replica
+    assert data["monthly_cost"]["self_hosted"] == 5192.8
     assert data["offering"] == "llama-3-3-70b-groq"
-    assert data["infrastructure"] == "h100x2-70b"
+    assert data["infrastructure"] == "h100-70b-fp8"
 
 
 def test_break_even_against_a_frontier_model_is_exact(client: Client) -> None:
@@ -77,7 +77,7 @@ def test_the_api_cost_grows_linearly_and_zero_volume_costs_nothing(client: Clien
         ({"requests_per_day": 5, "offering": "no-such-model"}, "offering"),
         ({"requests_per_day": 5, "infrastructure": "no-such-gpu"}, "infrastructure"),
         ({"requests_per_day": 5, "colour": "blue"}, "colour"),
-        ({"requests_per_day": 30000, "infrastructure": "ollama-workstation"}, "requests_per_day"),
+        ({"requests_per_day": 30000, "infrastructure": "workstation-8b"}, "requests_per_day"),
     ],
 )
 def test_bad_break_even_input_is_a_400_naming_the_field(client: Client, body, field) -> None:
@@ -128,7 +128,8 @@ def test_route_plans_the_financial_services_example(client: Client) -> None:
     assert data["hybrid"] is True
     assert isinstance(data["ruleset_version"], int)
     assert all(row["reasons"] for row in data["plan"])
-    assert data["plan"][2]["monthly_cost_usd"] == 319.2
+    # Llama 4 Maverick on Together: 20,000 x 30 x (500 x 0.27 + 300 x 0.85) / 1e6
+    assert data["plan"][2]["monthly_cost_usd"] == 234.0
 
 
 def test_one_kind_of_workload_is_not_hybrid(client: Client) -> None:

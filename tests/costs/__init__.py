@@ -34,9 +34,13 @@ def make_profile(
     *,
     gpus: int = 1,
     cap: int | None = None,
-    one_off: str = "0",
+    hardware: str = "0",
+    per_replica_ops: str = "0",
+    prefill: str | None = None,
+    decode: str | None = None,
 ) -> InfraProfile:
-    """A GPU profile (defaults: one $1.20/h GPU, 2,500 tok/s at 60 %, $1,500/month ops).
+    """A GPU profile (defaults: one $1.20/h GPU reading and writing 2,500 tok/s at 60 %,
+    $1,500/month operations).
 
     With the default 500-in/300-out workload one replica serves 162,000 requests a day.
     """
@@ -46,13 +50,15 @@ def make_profile(
         gpu_type="NVIDIA L4",
         gpu_hourly_usd=Decimal(hourly),
         gpus_per_replica=gpus,
-        tokens_per_second=Decimal(tokens_per_second),
+        prefill_tokens_per_second=Decimal(prefill or tokens_per_second),
+        decode_tokens_per_second=Decimal(decode or tokens_per_second),
         utilisation=Decimal(utilisation),
-        fixed_monthly_usd=Decimal(fixed),
+        ops_per_deployment_usd=Decimal(fixed),
+        ops_per_replica_usd=Decimal(per_replica_ops),
         as_of=AS_OF,
         source="https://example.com/gpus",
         max_requests_per_day=cap,
-        one_off_usd=Decimal(one_off),
+        hardware_usd_per_replica=Decimal(hardware),
     )
 
 

@@ -242,12 +242,16 @@ def scenarios(
         str(fixed),
         gpus=gpus,
         cap=draw(st.sampled_from([None, None, None, 0]) | st.integers(1, 10**6)),
-        one_off=str(draw(amount(-3, 1))),
+        hardware=str(draw(amount(-3, 1))),
+        per_replica_ops=str(draw(st.sampled_from([Decimal(0), draw(amount(-3, 1))]))),
+        # Output tokens are usually slower than input ones; sometimes equally fast.
+        decode=str(throughput / draw(st.sampled_from([1, 1, 3, 10]))),
     )
     options = CostOptions(
         mission_critical=draw(st.booleans()),
         fine_tuning_one_off_usd=draw(amount(-3, 1)),
         amortisation_months=draw(st.integers(1, 36)),
+        hardware_amortisation_months=draw(st.integers(1, 60)),
     )
     return offering, profile, options, shape
 

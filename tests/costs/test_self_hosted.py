@@ -63,14 +63,39 @@ def test_gpus_per_replica_multiply_the_gpu_bill() -> None:
 
 
 def test_breakdown_parts_and_amortisation() -> None:
-    options = CostOptions(fine_tuning_one_off_usd=Decimal("6000"), amortisation_months=12)
-    profile = make_profile(one_off="2400")
+    options = CostOptions(
+        fine_tuning_one_off_usd=Decimal("6000"),
+        amortisation_months=12,
+        hardware_amortisation_months=24,
+    )
+    profile = make_profile(hardware="2400")
     cost = self_hosted_monthly_cost(workload(100), profile, options)
     assert cost.gpu == GPU_MONTH
     assert cost.operations == Decimal("1500")
     assert cost.fine_tuning == Decimal("500")
-    assert cost.one_off == Decimal("200")
-    assert cost.total == Decimal("3064")
+    assert cost.hardware == Decimal("100")  # over the hardware's 24 months
+    assert cost.total == Decimal("2964")
+
+
+def test_operations_and_hardware_grow_with_the_replicas() -> None:
+    """A fleet costs more to run than one box: per-replica operations and hardware scale."""
+    profile = make_profile(tokens_per_second="50", per_replica_ops="200", hardware="3600")
+    one = self_hosted_monthly_cost(workload(3_000), profile, PLAIN)
+    three = self_hosted_monthly_cost(workload(9_000), profile, PLAIN)
+    assert (one.replicas, three.replicas) == (1, 3)
+    assert one.operations == Decimal("1700")
+    assert three.operations == Decimal("2100")
+    assert three.hardware == 3 * one.hardware == Decimal("300")
+
+
+def test_output_tokens_weigh_by_the_decode_speed() -> None:
+    """Input and output tokens do not count the same against a GPU: writing is slower."""
+    profile = make_profile(tokens_per_second="2500", prefill="10000", decode="500")
+    chat = self_hosted_monthly_cost(workload(1_000_000, 500, 300), profile, PLAIN)
+    classify = self_hosted_monthly_cost(workload(1_000_000, 500, 10), profile, PLAIN)
+    # 500/10,000 + 300/500 = 0.65 s a request, against 0.05 + 0.02 = 0.07 s.
+    assert chat.replicas == 13  # 1e6 x 0.65 / (0.6 x 86,400) = 12.5
+    assert classify.replicas == 2  # 1e6 x 0.07 / 51,840 = 1.35
 
 
 def test_uneven_amortisation_is_not_rounded_early() -> None:
@@ -81,7 +106,7 @@ def test_uneven_amortisation_is_not_rounded_early() -> None:
 
 
 def test_local_tier_cap() -> None:
-    local = make_profile(hourly="0", fixed="50", cap=2000, one_off="3600")
+    local = make_profile(hourly="0", fixed="50", cap=2000, hardware="10800")  # 36 months
     assert replicas_needed(workload(2000), local, PLAIN) == 1
     assert self_hosted_monthly_cost(workload(2000), local, PLAIN).total == Decimal("350")
     with pytest.raises(CapacityExceeded) as raised:

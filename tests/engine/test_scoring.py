@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from advisor.engine import InvalidAnswers, recommend, recommendation_to_dict, visible_questions
+from advisor.engine import InvalidAnswers, recommend, visible_questions
 from tests.engine.factories import (
     caveat,
     choice,
@@ -308,60 +308,12 @@ def test_reason_lists_the_questions_of_its_rule():
     assert recommendation.ranked("beta").reasons[0].questions == ("colour", "volume")
 
 
-def test_to_dict_has_the_public_api_shape():
-    ruleset = make_ruleset(
-        version=7,
-        rules=[
-            points("beta", 12.0, rationale="Big."),
-            points("alpha", 2.5, rationale="Small."),
-            exclude("gamma", rationale="Nope."),
-            caveat("Mind the cost."),
-        ],
-    )
-    assert recommendation_to_dict(recommend(ruleset, {})) == {
-        "ruleset_version": 7,
-        "top": "beta",
-        "close_call": False,
-        "ranking": [
-            {
-                "approach": "beta",
-                "label": "Beta",
-                "score": 12,
-                "excluded": False,
-                "reasons": [{"text": "Big.", "points": 12}],
-            },
-            {
-                "approach": "alpha",
-                "label": "Alpha",
-                "score": 2.5,
-                "excluded": False,
-                "reasons": [{"text": "Small.", "points": 2.5}],
-            },
-            {
-                "approach": "gamma",
-                "label": "Gamma",
-                "score": 0,
-                "excluded": True,
-                "reasons": [{"text": "Nope.", "points": 0}],
-            },
-        ],
-        "caveats": ["Mind the cost."],
-    }
-
-
-def test_to_dict_renders_integral_scores_as_ints():
-    data = recommend(make_ruleset(rules=[points("beta", 12.0)]), {}).to_dict()
-    assert type(data["ranking"][0]["score"]) is int
-    assert type(data["ranking"][0]["reasons"][0]["points"]) is int
-    assert type(data["ranking"][1]["score"]) is int
-
-
 def test_recommendation_survives_pickling():
     ruleset = make_ruleset(rules=[points("beta", 2.5, is_("colour", "red")), caveat("Careful.")])
     recommendation = recommend(ruleset, {"colour": "red", "volume": 3})
     copy = pickle.loads(pickle.dumps(recommendation))  # noqa: S301 (our own bytes)
     assert copy == recommendation
-    assert copy.to_dict() == recommendation.to_dict()
+    assert copy.ranking == recommendation.ranking
     with pytest.raises(TypeError):
         copy.answers["colour"] = "blue"  # type: ignore[index]
 

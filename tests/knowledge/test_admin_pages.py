@@ -64,8 +64,8 @@ def test_the_knowledge_index_and_the_rule_list_link_to_the_try_it_page(admin_cli
 
 
 def test_the_rule_list_shows_each_rules_conditions_in_words(admin_client) -> None:
-    html = admin_client.get(admin_url(Rule), {"q": "Very high volume"}).content.decode()
-    assert "requests_per_day is more than 100,000" in html
+    html = admin_client.get(admin_url(Rule), {"q": "High volume"}).content.decode()
+    assert "requests_per_day is more than 1,000" in html
     html = admin_client.get(admin_url(Rule), {"q": "mission-critical self-hosting"}).content
     assert "data_sensitivity is not Not sensitive and uptime is Mission-critical" in html.decode()
 

@@ -61,15 +61,15 @@ def test_a_condition_refuses_an_answer_of_another_question(admin_client) -> None
 
 
 def test_a_condition_refuses_a_number_outside_the_questions_range(admin_client) -> None:
-    rule = Rule.objects.get(name__startswith="Very high volume")
+    rule = Rule.objects.get(name__startswith="High volume: open model")
     response = edit(admin_client, rule, **{"conditions-0-threshold": "2000000000"})
     errors, _ = inline_errors(response)
     assert errors[0] == {"threshold": ["The number must be between 0 and 1000000000."]}
-    assert rule.conditions.get().threshold == 100000
+    assert rule.conditions.get().threshold == 1000
 
 
 def test_a_number_question_refuses_is(admin_client) -> None:
-    rule = Rule.objects.get(name__startswith="Very high volume")
+    rule = Rule.objects.get(name__startswith="High volume: open model")
     response = edit(admin_client, rule, **{"conditions-0-operator": "is"})
     errors, _ = inline_errors(response)
     assert errors[0] == {

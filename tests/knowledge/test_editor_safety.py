@@ -37,7 +37,7 @@ from tests.orgs.fixtures import make_org, make_user
 
 pytestmark = pytest.mark.django_db
 
-CAPPED = "ollama-workstation"  # the shipped profile with a hard cap (20,000 a day)
+CAPPED = "workstation-8b"  # the shipped profile with a hard cap (20,000 a day)
 
 
 def edit(admin_client, obj, **changes):

@@ -130,7 +130,7 @@ CORPUS: dict[str, Callable[[Doc], Any]] = {
     "offering key null": put(OFFERING, "key", None),
     "offering default text": put(OFFERING, "is_default", "maybe"),
     "profile gpus zero": put(PROFILE, "gpus_per_replica", 0),
-    "profile throughput zero": put(PROFILE, "tokens_per_second", "0"),
+    "profile throughput zero": put(PROFILE, "decode_tokens_per_second", "0"),
     "profile utilisation two": put(PROFILE, "utilisation", "2"),
     "profile cap negative": put(PROFILE, "max_requests_per_day", -5),
     "profile cap text": put(PROFILE, "max_requests_per_day", "many"),

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_the_export_carries_prices_plans_and_their_settings() -> None:
     document = export_document()
     assert {o["key"] for o in document["offerings"]} >= {"gpt-5", "gemini-2-5-flash"}
-    assert {p["key"] for p in document["infrastructure"]} >= {"l4-8b", "h100x2-70b"}
+    assert {p["key"] for p in document["infrastructure"]} >= {"l4-8b", "h100-70b-fp8"}
     assert [p["slug"] for p in document["plans"]] == ["financial-services"]
     assert document["settings"]["price_stale_after_days"] == 90
 

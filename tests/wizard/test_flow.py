@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import unescape
+
 import pytest
 from django.test import Client
 
@@ -159,10 +161,14 @@ def test_bad_priorities_rerender_with_field_messages(answered: Client) -> None:
 def test_the_result_page_explains_the_recommendation(answered: Client) -> None:
     response = answered.get("/wizard/result/")
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "We recommend: Closed model via API" in html
-    assert "Full ranking and why" in html
-    assert "At a low volume" in html  # a reason, tied to its answer below
+    html = unescape(response.content.decode())
+    outcome = response.context["outcome"]
+    assert outcome["top"]["key"] == "closed_api"
+    assert f"We recommend: {outcome['top']['label']}" in html
+    # Every reason of the pick is shown, each tied to the answers it rests on.
+    for reason in outcome["ranking"][0]["reasons"]:
+        assert reason["text"] in html
+        assert all(b["answer"] in html for b in reason["because"])
     assert "300 requests per day" in html
     assert "What would change this" in html
     assert "Head to head" in html

@@ -74,7 +74,9 @@ def test_each_wizard_page_makes_a_small_constant_number_of_queries(
         client.post("/wizard/priorities/", {"performance": "5"}, **HTMX)
     with django_assert_max_num_queries(2):
         client.get("/wizard/review/")
-    with django_assert_max_num_queries(5):  # + the price book, loaded once per version
+    # + the price book (offerings, profiles, GPU prices, task profiles, settings), loaded
+    # once per version
+    with django_assert_max_num_queries(7):
         assert client.get("/wizard/result/").status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get("/wizard/result/").status_code == 200
@@ -83,7 +85,7 @@ def test_each_wizard_page_makes_a_small_constant_number_of_queries(
 def test_a_cold_snapshot_costs_a_bounded_number_of_queries(
     client: Client, tenfold_ruleset, django_assert_max_num_queries
 ) -> None:
-    with django_assert_max_num_queries(8):  # version, 3 knowledge, 3 catalogue, session
+    with django_assert_max_num_queries(9):  # version, 4 knowledge, 3 catalogue, session
         client.post("/wizard/?preset=high-volume")
 
 

@@ -1,15 +1,14 @@
-"""Load the shipped routing-plan presets (and refresh the price book they refer to)."""
+"""Load the shipped routing-plan presets (and refresh the price book they refer to).
+
+Now a no-op: the shipped knowledge changes shape over time, and loading today's seed into this
+migration's older tables cannot work. ``0009_seed_knowledge`` loads the whole current seed
+once the tables have their present shape.
+"""
 
 from django.db import migrations
-
-
-def seed(apps, schema_editor):
-    from advisor.knowledge.loader import load_price_book
-
-    load_price_book(apps=apps)
 
 
 class Migration(migrations.Migration):
     dependencies = [("knowledge", "0005_plan_presets")]
 
-    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

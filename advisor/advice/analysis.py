@@ -270,8 +270,9 @@ def _gpu_band(
 def _gpu_prices(
     book: PriceBook, rows: Sequence[Mapping[str, Any]], today: datetime.date
 ) -> list[dict[str, Any]]:
-    """Hyperscaler and tier-2 prices side by side, for the GPUs the table's profiles use."""
+    """Hyperscaler and tier-2 prices side by side, the GPUs the table's profiles use first."""
     used = {row.get("gpu_type") for row in rows if row.get("kind") == "profile"}
+    ordered = sorted(book.gpu_prices, key=lambda g: g.gpu_type not in used)
     return [
         {
             "gpu_type": g.gpu_type,
@@ -283,8 +284,7 @@ def _gpu_prices(
             "source": g.source,
             "stale": costs.is_stale(g.as_of, today, book.stale_after_days),
         }
-        for g in book.gpu_prices
-        if g.gpu_type in used
+        for g in ordered
     ]
 
 

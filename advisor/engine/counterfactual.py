@@ -108,15 +108,17 @@ def what_would_change(
     for question in visible_questions(ruleset, cleaned):
         key = question.key
         gates = key in index.parents
-        if not gates and key not in others:
-            continue  # no rule tests it and nothing depends on it
+        tested = key in others
+        if not gates and not tested and costs_for is None:
+            continue  # no rule tests it, nothing depends on it, and no price follows it
         for answer in alternatives(ruleset, question, cleaned.get(key)):
             if gates:
                 trial = visible_answers(ruleset, {**cleaned, key: answer})
                 matched = matched_mask(ruleset, trial)
             else:
                 trial = {**effective, key: answer}
-                matched = index.all_rules & ~(others[key] | index.contribution(key, answer))
+                failed = others[key] | index.contribution(key, answer) if tested else before[-1]
+                matched = index.all_rules & ~failed
             new_top = top_for(matched, trial)
             if new_top != current_top:
                 changes.append(Change(key, answer, new_top))

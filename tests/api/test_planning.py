@@ -26,8 +26,8 @@ def test_break_even_with_defaults(client: Client) -> None:
     assert set(data) >= {"monthly_cost", "break_even_requests_per_day", "assumptions"}
     # Llama 3.3 70B on Groq: 500 x 30 x (500 x 0.59 + 300 x 0.79) / 1e6 = $7.98
     assert data["monthly_cost"]["api"] == 7.98
-    # One H100 at $2.49/h for 720 h, plus $3,000 for the deployment and $400 a replica
-    assert data["monthly_cost"]["self_hosted"] == 5192.8
+    # One H100 at $2.49/h for 720 h, plus $800 for the deployment and $800 a replica
+    assert data["monthly_cost"]["self_hosted"] == 3392.8
     assert data["offering"] == "llama-3-3-70b-groq"
     assert data["infrastructure"] == "h100-70b-fp8"
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from advisor.engine import (
     Approach,
     Condition,
+    CostRule,
     Dimension,
     Option,
     Question,
@@ -95,6 +96,7 @@ def make_ruleset(
     dimensions: Iterable[Dimension] = (),
     close_call_margin: float = 5.0,
     version: int = 1,
+    cost_rules: Iterable[CostRule] = (),
 ) -> Ruleset:
     """A ruleset; rules built with id 0 are numbered 1, 2, ... in order."""
     if questions is None:
@@ -110,6 +112,7 @@ def make_ruleset(
         rules=tuple(numbered),
         dimensions=tuple(dimensions),
         close_call_margin=close_call_margin,
+        cost_rules=tuple(cost_rules),
     )
 
 

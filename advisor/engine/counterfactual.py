@@ -108,8 +108,8 @@ def what_would_change(
     for question in visible_questions(ruleset, cleaned):
         key = question.key
         gates = key in index.parents
-        tested = key in others
-        if not gates and not tested and costs_for is None:
+        is_tested = key in others
+        if not gates and not is_tested and costs_for is None:
             continue  # no rule tests it, nothing depends on it, and no price follows it
         for answer in alternatives(ruleset, question, cleaned.get(key)):
             if gates:
@@ -117,7 +117,7 @@ def what_would_change(
                 matched = matched_mask(ruleset, trial)
             else:
                 trial = {**effective, key: answer}
-                failed = others[key] | index.contribution(key, answer) if tested else before[-1]
+                failed = others[key] | index.contribution(key, answer) if is_tested else before[-1]
                 matched = index.all_rules & ~failed
             new_top = top_for(matched, trial)
             if new_top != current_top:

@@ -74,12 +74,14 @@ def cost_analysis(
     assumptions: pricing.Assumptions,
     *,
     today: datetime.date,
+    approach_labels: Mapping[str, str],
 ) -> dict[str, Any] | None:
     """The chart, break-even, sensitivity and price tables behind a cost table's ``rows``."""
     volume = answers.get("requests_per_day")
     if not isinstance(volume, int):
         return None
     labels = {row["approach"]: row["option_label"] for row in rows}
+    names = dict(approach_labels)
     allowed_rows = sorted(
         (row for row in rows if row["allowed"]), key=lambda row: row["monthly_usd"]
     )
@@ -116,7 +118,8 @@ def cost_analysis(
     if other is not None:
         be = crossing(cost_of, pick, other, MAX_VOLUME)
         mark = be.requests_per_day if be.kind == "at" else 0
-        high = _nice_ceiling(1.1 * max(volume * 10, 3 * (mark or 0), 1000))
+        # The whole range a reader may grow into: well past today's volume and the crossing.
+        high = min(MAX_VOLUME, _nice_ceiling(max(volume * 100, 3 * (mark or 0), 1_000_000)))
         volumes = sorted({*_grid(10 if volume >= 10 else max(volume, 1), high), volume} - {0})
         if mark and mark <= high:
             volumes = sorted({*volumes, mark, mark - 1} - {0})
@@ -126,9 +129,12 @@ def cost_analysis(
             if cost_of(pick, v) is not None
         ]
         analysis["chart"] = {
-            "title": f"Monthly cost by volume: {labels[pick]} vs {labels[other]}",
-            "first_label": labels[pick],
-            "second_label": labels[other],
+            "title": "Monthly cost by volume: "
+            f"{names.get(pick, pick)} vs {names.get(other, other)}",
+            "first_label": names.get(pick, pick),
+            "second_label": names.get(other, other),
+            "first_option": labels[pick],
+            "second_option": labels[other],
             "user_requests_per_day": volume,
             "break_even": {
                 "kind": be.kind,
@@ -164,6 +170,20 @@ def _self_hosting_break_even(
     if not apis:
         return None
     shape = costs.Workload(0, assumptions.input_tokens, assumptions.output_tokens)
+    uplift = 1 + book.enterprise_uplift_percent / 100
+    apis = [
+        (
+            approach,
+            replace(
+                offering,
+                input_usd_per_mtok=offering.input_usd_per_mtok * uplift,
+                output_usd_per_mtok=offering.output_usd_per_mtok * uplift,
+            )
+            if approach == "closed_enterprise"
+            else offering,
+        )
+        for approach, offering in apis
+    ]
     approach, offering = min(
         apis, key=lambda pair: costs.api_cost_per_daily_request(shape, pair[1])
     )

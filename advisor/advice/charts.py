@@ -64,7 +64,11 @@ def chart_image(chart: Mapping[str, Any]) -> dict[str, Any]:
 def tornado_image(entry: Mapping[str, Any]) -> dict[str, Any] | None:
     """``{"data_uri", "title", "description"}`` for one approach's sensitivity entry."""
     inputs = [
-        row for row in entry["inputs"] if row["low_usd"] is not None and row["high_usd"] is not None
+        row
+        for row in entry["inputs"]
+        if row["low_usd"] is not None
+        and row["high_usd"] is not None
+        and row["low_usd"] != row["high_usd"]  # an input that moves nothing is left out
     ]
     if not inputs:
         return None

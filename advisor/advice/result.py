@@ -153,6 +153,7 @@ def build_result(
             effective,
             assumptions,
             today=today,
+            approach_labels={a.key: a.label for a in knowledge.approaches},
         )
 
     return {

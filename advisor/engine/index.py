@@ -120,9 +120,10 @@ class RulesetIndex:
     points_masks: tuple[int, ...]
     exclude_masks: tuple[int, ...]
     require_masks: tuple[int, ...]
-    #: Every require rule / every caveat rule.
+    #: Every require rule / every caveat rule / every note rule.
     require_rules: int
     caveat_rules: int
+    note_rules: int
     #: Per rule: the reason it contributes (to its approach, or as a caveat).
     reasons: tuple[Reason, ...]
     #: Per rule, as seen by an approach pushed out by a ``require`` rule: a require rule's
@@ -161,11 +162,11 @@ def build_index(ruleset: Ruleset) -> RulesetIndex:
     count = len(ruleset.approaches)
     target_masks, points_masks = [0] * count, [0] * count
     exclude_masks, require_masks = [0] * count, [0] * count
-    by_effect = {"points": 0, "exclude": 0, "require": 0, "caveat": 0}
+    by_effect = {"points": 0, "exclude": 0, "require": 0, "caveat": 0, "note": 0}
     for i, rule in enumerate(ruleset.rules):
         bit = 1 << i
         by_effect[rule.effect] |= bit
-        if rule.effect != "caveat":
+        if rule.effect not in ("caveat", "note"):
             assert rule.approach is not None  # check_ruleset guarantees it
             target = positions[rule.approach]
             target_masks[target] |= bit
@@ -186,7 +187,9 @@ def build_index(ruleset: Ruleset) -> RulesetIndex:
             else:
                 numeric.setdefault(key, []).append((condition, bit))
         asked = rule.questions
-        reasons.append(Reason(rule.rationale, rule.points, rule.id, asked, rule.effect))
+        reasons.append(
+            Reason(rule.rationale, rule.points, rule.id, asked, rule.effect, approach=rule.approach)
+        )
         if rule.effect == "require" and rule.approach is not None:
             text = f"{labels[rule.approach]} is required: {rule.rationale}"
             pushed_out_reasons.append(Reason(text, 0.0, rule.id, asked, rule.effect))
@@ -220,6 +223,7 @@ def build_index(ruleset: Ruleset) -> RulesetIndex:
         require_masks=tuple(require_masks),
         require_rules=by_effect["require"],
         caveat_rules=by_effect["caveat"],
+        note_rules=by_effect["note"],
         reasons=tuple(reasons),
         pushed_out_reasons=tuple(pushed_out_reasons),
         points=tuple(reason.points for reason in reasons),

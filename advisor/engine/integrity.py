@@ -16,7 +16,10 @@ if TYPE_CHECKING:
 
 CHOICE_OPERATORS: frozenset[str] = frozenset({"is", "is_not"})
 NUMBER_OPERATORS: frozenset[str] = frozenset({"gt", "gte", "lt", "lte"})
-EFFECTS: frozenset[str] = frozenset({"points", "exclude", "require", "caveat"})
+EFFECTS: frozenset[str] = frozenset({"points", "exclude", "require", "caveat", "note"})
+#: Effects that only say something: they need no approach (one given names the approach the
+#: note is about) and carry no points.
+SAYING_EFFECTS: frozenset[str] = frozenset({"caveat", "note"})
 QUESTION_KINDS: frozenset[str] = frozenset({"choice", "number"})
 MIN_RATING = 1
 MAX_RATING = 5
@@ -145,7 +148,7 @@ def _rule_problems(rule: Rule, questions: dict[str, Question], approaches: set[s
     if rule.effect not in EFFECTS:
         return [f"{label} has unknown effect {rule.effect!r}"]
     if rule.approach is None:
-        if rule.effect != "caveat":
+        if rule.effect not in SAYING_EFFECTS:
             problems.append(f"{label} ({rule.effect}) needs an approach")
     elif rule.approach not in approaches:
         problems.append(f"{label} targets unknown approach {rule.approach!r}")

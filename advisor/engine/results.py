@@ -21,6 +21,8 @@ class Reason:
     effect: str
     #: "rule" (a rule of the knowledge base) or "cost" (a cost rule on the priced figures).
     basis: str = "rule"
+    #: The approach a rule targets (for a note: the approach it is about, if any).
+    approach: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class Recommendation:
     close_call: bool
     ranking: tuple[RankedApproach, ...]
     caveats: tuple[Reason, ...]
+    #: "Worth knowing": the guide's framing where it applies (no points, no tension).
+    notes: tuple[Reason, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.answers, MappingProxyType):
@@ -73,6 +77,7 @@ class Recommendation:
                 self.close_call,
                 self.ranking,
                 self.caveats,
+                self.notes,
             ),
         )
 

@@ -146,7 +146,8 @@ def recommend(
     the result is reproducible.
     """
     effective = visible_answers(ruleset, clean_answers(ruleset, answers))
-    reasons, scores, excluded, caveats = tally(ruleset, matched_mask(ruleset, effective))
+    matched = matched_mask(ruleset, effective)
+    reasons, scores, excluded, caveats = tally(ruleset, matched)
     add_cost_reasons(ruleset, reasons, scores, excluded, costs)
     ranking = tuple(
         RankedApproach(
@@ -162,6 +163,9 @@ def recommend(
     close_call = (
         len(eligible) > 1 and eligible[0].score - eligible[1].score <= ruleset.close_call_margin
     )
+    notes = tuple(
+        map(ruleset.index.reasons.__getitem__, bit_positions(matched & ruleset.index.note_rules))
+    )
     return Recommendation(
         ruleset_version=ruleset.version,
         answers=MappingProxyType(effective),
@@ -169,4 +173,5 @@ def recommend(
         close_call=close_call,
         ranking=ranking,
         caveats=tuple(caveats),
+        notes=notes,
     )

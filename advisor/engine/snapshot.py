@@ -19,7 +19,7 @@ from advisor.engine.integrity import RulesetError, check_ruleset
 
 QuestionKind = Literal["choice", "number"]
 Operator = Literal["is", "is_not", "gt", "gte", "lt", "lte"]
-Effect = Literal["points", "exclude", "require", "caveat"]
+Effect = Literal["points", "exclude", "require", "caveat", "note"]
 
 __all__ = [
     "Approach",

@@ -29,7 +29,13 @@ def assert_error_under(page: Page, control: str, message: str) -> None:
     error = page.locator(f"#{error_ids[0]}")
     expect(error).to_be_visible()
     expect(error).to_have_text(message)
-    assert error.bounding_box()["y"] > field.bounding_box()["y"]
+    # Both positions read at the same moment (focus may still be scrolling the page).
+    below = field.evaluate(
+        "(field, id) => document.getElementById(id).getBoundingClientRect().top"
+        " > field.getBoundingClientRect().top",
+        error_ids[0],
+    )
+    assert below
 
 
 def next_step(page: Page) -> None:

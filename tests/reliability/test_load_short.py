@@ -22,14 +22,14 @@ LOAD = ROOT / "bench" / "load.py"
 
 
 def run_load(*args: str) -> str:
-    command = [sys.executable, str(LOAD), "--users", "4", *args]
+    command = [sys.executable, str(LOAD), "--users", "4", "--min-journeys", "1", *args]
     try:
         done = subprocess.run(
             command,
             cwd=ROOT,
             capture_output=True,
             text=True,
-            timeout=300,
+            timeout=600,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:

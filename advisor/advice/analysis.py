@@ -75,6 +75,7 @@ def cost_analysis(
     *,
     today: datetime.date,
     approach_labels: Mapping[str, str],
+    split: pricing.HybridSplit | None = None,
 ) -> dict[str, Any] | None:
     """The chart, break-even, sensitivity and price tables behind a cost table's ``rows``."""
     volume = answers.get("requests_per_day")
@@ -99,7 +100,14 @@ def cost_analysis(
     def cost_of(approach: str, at: int) -> float | None:
         if (approach, at) not in memo:
             row = pricing.approach_cost(
-                book, approach, answers, assumptions, allowed=allowed, today=today, volume=at
+                book,
+                approach,
+                answers,
+                assumptions,
+                allowed=allowed,
+                today=today,
+                volume=at,
+                split=split,
             )
             memo[approach, at] = None if row is None else row["monthly_usd"]
         return memo[approach, at]
@@ -107,9 +115,9 @@ def cost_analysis(
     analysis: dict[str, Any] = {
         "pick": pick,
         "other": other,
-        "self_hosting": _self_hosting_break_even(book, allowed, answers, assumptions, today),
+        "self_hosting": self_hosting_break_even(book, allowed, answers, assumptions, today),
         "sensitivity": _sensitivity(
-            book, [a for a in (pick, other) if a], allowed, answers, assumptions, today
+            split, book, [a for a in (pick, other) if a], allowed, answers, assumptions, today
         ),
         "gpu_prices": _gpu_prices(book, rows, today),
         "offerings": _offering_rows(book, volume, assumptions, today),
@@ -150,7 +158,7 @@ def cost_analysis(
     return analysis
 
 
-def _self_hosting_break_even(
+def self_hosting_break_even(
     book: PriceBook,
     allowed: Mapping[str, bool],
     answers: Mapping[str, Any],
@@ -208,6 +216,7 @@ def _self_hosting_break_even(
 
 
 def _sensitivity(
+    split: pricing.HybridSplit | None,
     book: PriceBook,
     approaches: Sequence[str],
     allowed: Mapping[str, bool],
@@ -220,15 +229,27 @@ def _sensitivity(
     rows = []
     for approach in approaches:
         base = pricing.approach_cost(
-            book, approach, answers, assumptions, allowed=allowed, today=today
+            book, approach, answers, assumptions, allowed=allowed, today=today, split=split
         )
         if base is None:
             continue
         low = pricing.approach_cost(
-            book, approach, answers, assumptions.scaled(0.5), allowed=allowed, today=today
+            book,
+            approach,
+            answers,
+            assumptions.scaled(0.5),
+            allowed=allowed,
+            today=today,
+            split=split,
         )
         high = pricing.approach_cost(
-            book, approach, answers, assumptions.scaled(2), allowed=allowed, today=today
+            book,
+            approach,
+            answers,
+            assumptions.scaled(2),
+            allowed=allowed,
+            today=today,
+            split=split,
         )
         entry: dict[str, Any] = {
             "approach": approach,

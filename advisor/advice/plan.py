@@ -11,6 +11,7 @@ from django.utils import timezone
 from advisor.advice import pricing
 from advisor.advice.inputs import answer_label, prompt
 from advisor.advice.result import rank
+from advisor.advice.split import hybrid_split
 from advisor.engine.results import json_number
 from advisor.knowledge.ruleset import Knowledge
 
@@ -52,7 +53,15 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
         approach = knowledge.approach(top)
         allowed = {r.approach: not r.excluded for r in recommendation.ranking}
         cost = (
-            pricing.approach_cost(book, top, effective, assumptions, allowed=allowed, today=today)
+            pricing.approach_cost(
+                book,
+                top,
+                effective,
+                assumptions,
+                allowed=allowed,
+                today=today,
+                split=hybrid_split(knowledge, effective, assumptions, today),
+            )
             if top
             else None
         )

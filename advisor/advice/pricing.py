@@ -204,7 +204,7 @@ def offering_candidates(
     """The per-token offerings that may price ``approach`` for these answers."""
     if approach in CLOSED_APPROACHES:
         openness, access = "closed", "api"
-    elif approach == "open_api_host" and answers.get("data_sensitivity") not in SENSITIVE:
+    elif approach == "open_api_host" and not _needs_dedicated_host(answers):
         openness, access = "open", "api_host"
     else:
         return []
@@ -226,8 +226,9 @@ def profile_candidates(
         deployments = {"local", "cloud", "on_prem"}
         if answers.get("uptime") == "mission_critical":
             deployments.discard("local")  # a workstation under a desk is not mission-critical
-    elif approach == "open_api_host" and answers.get("data_sensitivity") in SENSITIVE:
-        deployments = {"managed"}  # sensitive data: a dedicated endpoint, not a shared one
+    elif approach == "open_api_host" and _needs_dedicated_host(answers):
+        # Sensitive data, or an SLA: a dedicated endpoint under contract, not a shared one.
+        deployments = {"managed"}
     else:
         return []
     fitting = [
@@ -246,6 +247,12 @@ def profile_candidates(
             return chosen
     tier = needed_tier(answers, assumptions)
     return [p for p in fitting if _size_ok(p.model_size, tier)]
+
+
+def _needs_dedicated_host(answers: Mapping[str, Any]) -> bool:
+    return (
+        answers.get("data_sensitivity") in SENSITIVE or answers.get("uptime") == "mission_critical"
+    )
 
 
 # --- one approach --------------------------------------------------------------------------
@@ -314,6 +321,9 @@ def _profile_cost(
     today: datetime.date,
 ) -> dict[str, Any]:
     options = cost_options(book, approach, answers)
+    if profile.deployment == "managed":
+        # The host's contract carries the uptime: no spare replica of your own.
+        options = replace(options, mission_critical=False)
     bill = costs.self_hosted_monthly_cost(workload, profile, options)
     gpus = bill.replicas * profile.gpus_per_replica
     serving = bill.replicas - (1 if options.mission_critical else 0)
@@ -411,10 +421,11 @@ def approach_cost(
     allowed: Mapping[str, bool] | None = None,
     today: datetime.date | None = None,
     volume: int | None = None,
+    split: HybridSplit | None = None,
 ) -> dict[str, Any] | None:
     """One approach's monthly cost at the answered volume (or ``volume``), or None without
-    a volume or a fitting option. ``allowed`` (approach -> allowed) tells a hybrid which
-    parts it may use; every approach is allowed when it is not given."""
+    a volume or a fitting option. ``allowed`` (approach -> allowed) marks the row; ``split``
+    says how a hybrid divides the work."""
     volume = volume if volume is not None else answers.get("requests_per_day")
     if not isinstance(volume, int):
         return None
@@ -423,10 +434,36 @@ def approach_cost(
     if approach != "hybrid":
         row = _single_cost(book, approach, answers, assumptions, volume, today)
     else:
-        row = _hybrid_cost(book, answers, assumptions, volume, today, allowed)
+        row = _hybrid_cost(book, answers, assumptions, volume, today, split)
     if row is not None:
         row["allowed"] = allowed.get(approach, True)
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class HybridSplit:
+    """How a hybrid divides one set of answers: general work (no sensitive data) on a
+    closed model, sensitive or high-volume work on an open one. The advice decides the two
+    approaches with the knowledge's rules (``advice.result.hybrid_split``)."""
+
+    closed: str | None
+    open: str | None
+    general_answers: Mapping[str, Any]
+    bulk_answers: Mapping[str, Any]
+
+
+def split_volumes(book: PriceBook, volume: object) -> tuple[int | None, int | None]:
+    """The requests a day a hybrid sends to its closed part and to its open part."""
+    if not isinstance(volume, int):
+        return None, None
+    closed = volume * book.hybrid_closed_share_percent // 100
+    return closed, volume - closed
+
+
+PART_NAMES = {
+    "closed": "General work (no sensitive data in the prompts)",
+    "open": "Sensitive or high-volume work",
+}
 
 
 def _hybrid_cost(
@@ -435,64 +472,64 @@ def _hybrid_cost(
     assumptions: Assumptions,
     volume: int,
     today: datetime.date,
-    allowed: Mapping[str, bool],
+    split: HybridSplit | None,
 ) -> dict[str, Any] | None:
-    """A share of the requests on the best allowed closed option, the rest on the cheapest
-    allowed open option (the split the hybrid plan starts from)."""
-    share = book.hybrid_closed_share_percent
+    """A share of the requests (general work) on the split's closed approach, the rest
+    (sensitive or high-volume work) on its open one."""
+    if split is None:
+        split = HybridSplit("closed_api", "open_api_host", answers, answers)
+    share = (
+        book.hybrid_closed_share_percent
+        if split.closed and split.open
+        else (100 if split.closed else 0)
+    )
     closed_volume = volume * share // 100
     open_volume = volume - closed_volume
-    closed = next(
-        (
-            row
-            for approach in CLOSED_APPROACHES
-            if allowed.get(approach, True)
-            and (row := _single_cost(book, approach, answers, assumptions, closed_volume, today))
-        ),
-        None,
-    )
-    if closed is None:
-        open_volume, closed_volume = volume, 0
-    opens = [
-        row
-        for approach in OPEN_APPROACHES
-        if allowed.get(approach, True)
-        and (row := _single_cost(book, approach, answers, assumptions, open_volume, today))
-    ]
-    open_part = min(opens, key=lambda row: row["exact_usd"], default=None)
-    parts = [part for part in (closed, open_part) if part is not None]
+    parts: list[tuple[str, dict[str, Any], int]] = []
+    if split.closed:
+        row = _single_cost(
+            book, split.closed, split.general_answers, assumptions, closed_volume, today
+        )
+        if row is not None:
+            parts.append(("closed", row, closed_volume))
+    if split.open:
+        row = _single_cost(book, split.open, split.bulk_answers, assumptions, open_volume, today)
+        if row is not None:
+            parts.append(("open", row, open_volume))
     if not parts:
         return None
-    total = sum((part["exact_usd"] for part in parts), Decimal(0))
-    volumes = {id(closed): closed_volume, id(open_part): open_volume}
+    total = sum((part["exact_usd"] for _, part, _ in parts), Decimal(0))
     return {
         "approach": "hybrid",
         "monthly_usd": _cents(total),
         "exact_usd": total,
         "base_usd": total,
-        "option": "+".join(part["option"] for part in parts),
-        "option_label": " + ".join(part["option_label"] for part in parts),
+        "option": "+".join(part["option"] for _, part, _ in parts),
+        "option_label": " + ".join(part["option_label"] for _, part, _ in parts),
         "kind": "split",
         "parts": [
             {
+                "name": PART_NAMES[side],
                 "approach": part["approach"],
-                "requests_per_day": volumes[id(part)],
+                "requests_per_day": part_volume,
+                "share_percent": round(100 * part_volume / volume) if volume else 0,
                 "option": part["option"],
                 "option_label": part["option_label"],
                 "monthly_usd": part["monthly_usd"],
             }
-            for part in parts
+            for side, part, part_volume in parts
         ],
         "breakdown": [
             {
-                "item": f"{volumes[id(part)]:,} requests a day on {part['option_label']}",
+                "item": f"{PART_NAMES[side]}: {part_volume:,} requests a day on "
+                f"{part['option_label']}",
                 "monthly_usd": part["monthly_usd"],
             }
-            for part in parts
+            for side, part, part_volume in parts
         ],
-        "prices_as_of": min(part["prices_as_of"] for part in parts),
-        "source": "; ".join(part["source"] for part in parts),
-        "stale": any(part["stale"] for part in parts),
+        "prices_as_of": min(part["prices_as_of"] for _, part, _ in parts),
+        "source": "; ".join(part["source"] for _, part, _ in parts),
+        "stale": any(part["stale"] for _, part, _ in parts),
     }
 
 
@@ -507,11 +544,14 @@ def monthly_costs(
     allowed: Mapping[str, bool],
     *,
     today: datetime.date | None = None,
+    split: HybridSplit | None = None,
 ) -> dict[str, float]:
     """approach -> monthly cost at the answers, for the engine's cost rules."""
     found: dict[str, float] = {}
     for approach in approaches:
-        row = approach_cost(book, approach, answers, assumptions, allowed=allowed, today=today)
+        row = approach_cost(
+            book, approach, answers, assumptions, allowed=allowed, today=today, split=split
+        )
         if row is not None:
             found[approach] = row["monthly_usd"]
     return found
@@ -524,6 +564,7 @@ def cost_table(
     assumptions: Assumptions,
     *,
     today: datetime.date,
+    split: HybridSplit | None = None,
 ) -> dict[str, Any] | None:
     """Every approach's cost (``ranking``: approach keys with their exclusion), the cheapest
     allowed one, and the assumptions; None when the volume is unanswered."""
@@ -533,7 +574,9 @@ def cost_table(
     allowed = {approach: not excluded for approach, excluded in ranking}
     rows = []
     for approach, _ in ranking:
-        row = approach_cost(book, approach, answers, assumptions, allowed=allowed, today=today)
+        row = approach_cost(
+            book, approach, answers, assumptions, allowed=allowed, today=today, split=split
+        )
         if row is not None:
             row.pop("exact_usd")
             row.pop("base_usd", None)

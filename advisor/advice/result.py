@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from advisor import engine
 from advisor.advice import analysis, pricing
+from advisor.advice.changes import worthwhile_changes
 from advisor.advice.inputs import answer_label, approach_label, prompt
+from advisor.advice.split import hybrid_split
 from advisor.engine.comparison import resolved_weights
 from advisor.engine.results import json_number
 from advisor.knowledge.ruleset import Knowledge
@@ -93,6 +95,9 @@ def build_result(
     today = today or timezone.now().date()
     recommendation, costs_for = rank(knowledge, answers, assumptions, today)
     effective = recommendation.answers
+    # No usable answer is no signal: every score rests on nothing, so nothing is advised.
+    signal = bool(effective)
+    top_key = recommendation.top if signal else None
 
     def because(keys: tuple[str, ...]) -> list[dict[str, Any]]:
         return [
@@ -112,15 +117,16 @@ def build_result(
             "effect": r.effect,
             "basis": r.basis,
             "rule_id": r.rule_id,
+            "key": knowledge.rule_keys.get(r.rule_id, "") if r.basis == "rule" else "",
+            "approach": r.approach,
             "questions": list(r.questions),
             "because": because(r.questions),
         }
 
-    top = knowledge.approach(recommendation.top)
-    runner_up = recommendation.runner_up
-    comparison = engine.compare(ruleset, weights, recommendation.top, runner_up)
+    top = knowledge.approach(top_key)
+    runner_up = recommendation.runner_up if signal else None
+    comparison = engine.compare(ruleset, weights, top_key, runner_up)
     dimensions = {d.key: d for d in knowledge.dimensions}
-    changes = engine.what_would_change(ruleset, answers, costs_for)
     ranking = [
         {
             "approach": ranked.approach,
@@ -137,29 +143,78 @@ def build_result(
         }
         for ranked in recommendation.ranking
     ]
+    allowed = {ranked.approach: not ranked.excluded for ranked in recommendation.ranking}
+    split = hybrid_split(knowledge, effective, assumptions, today)
     costs = pricing.cost_table(
         book,
         [(ranked.approach, ranked.excluded) for ranked in recommendation.ranking],
         effective,
         assumptions,
         today=today,
+        split=split,
     )
     if costs is not None and with_analysis:
         costs["analysis"] = analysis.cost_analysis(
             book,
-            recommendation.top,
-            {ranked.approach: not ranked.excluded for ranked in recommendation.ranking},
+            top_key,
+            allowed,
             costs["approaches"],
             effective,
             assumptions,
             today=today,
             approach_labels={a.key: a.label for a in knowledge.approaches},
+            split=split,
         )
+    self_hosting = (costs or {}).get("analysis", {}) or {}
+    changes = (
+        worthwhile_changes(
+            knowledge,
+            answers,
+            recommendation,
+            engine.what_would_change(ruleset, answers, costs_for),
+            costs_for,
+            self_hosting.get("self_hosting")
+            if with_analysis
+            else analysis.self_hosting_break_even(book, allowed, effective, assumptions, today),
+        )
+        if signal
+        else []
+    )
+    caveats = [reason(c) for c in recommendation.caveats]
+    ignored = [
+        {
+            "key": key,
+            "question": prompt(knowledge, key),
+            "answer": answer_label(knowledge.question(key), value),
+        }
+        for key, value in answers.items()
+        if value is not None and key not in effective
+    ]
+    if ignored:
+        caveats.append(_not_counted(knowledge, ignored))
+    shown = {top_key, runner_up}
+    notes = [reason(n) for n in recommendation.notes if n.approach is None or n.approach in shown]
+    comparison_rows = [
+        {
+            "key": row.dimension,
+            "label": row.label,
+            "closed_view": dimensions[row.dimension].closed_view,
+            "open_view": dimensions[row.dimension].open_view,
+            "weight": row.weight,
+            "ratings": [rating for _, rating in row.ratings],
+            "favours": _favours(row.ratings, row.weight),
+            "decisive": row.decisive,
+        }
+        for row in comparison.rows
+    ]
+    totals = [total for _, total in comparison.totals]
 
     return {
         "kind": "result",
         "ruleset_version": knowledge.version,
         "computed_on": today.isoformat(),
+        "no_signal": not signal,
+        "message": NO_SIGNAL_MESSAGE if not signal else "",
         "answers": [
             {
                 "key": q.key,
@@ -170,15 +225,7 @@ def build_result(
             for q in knowledge.questions
             if q.key in effective or q.key in answers or not q.show_if_question
         ],
-        "ignored": [
-            {
-                "key": key,
-                "question": prompt(knowledge, key),
-                "answer": answer_label(knowledge.question(key), value),
-            }
-            for key, value in answers.items()
-            if value is not None and key not in effective
-        ],
+        "ignored": ignored,
         "weights": resolved_weights(ruleset, weights),
         "top": (
             {
@@ -192,42 +239,24 @@ def build_result(
             if top
             else None
         ),
-        "close_call": recommendation.close_call,
+        "close_call": recommendation.close_call and signal,
+        "tie": _tie(recommendation) if signal else False,
         "runner_up": (
             {"key": runner_up, "label": approach_label(knowledge, runner_up)} if runner_up else None
         ),
         "ranking": ranking,
-        "caveats": [reason(c) for c in recommendation.caveats],
-        "changes": [
-            {
-                "key": change.question,
-                "question": prompt(knowledge, change.question),
-                "value": change.answer,
-                "answer": answer_label(knowledge.question(change.question), change.answer),
-                "new_top": change.new_top,
-                "new_top_label": approach_label(knowledge, change.new_top),
-            }
-            for change in changes
-        ],
+        "caveats": caveats,
+        "notes": notes,
+        "changes": changes,
         "comparison": {
             "approaches": [
                 {"key": key, "label": approach_label(knowledge, key)}
-                for key in (recommendation.top, runner_up)
+                for key in (top_key, runner_up)
                 if key
             ],
-            "rows": [
-                {
-                    "key": row.dimension,
-                    "label": row.label,
-                    "closed_view": dimensions[row.dimension].closed_view,
-                    "open_view": dimensions[row.dimension].open_view,
-                    "weight": row.weight,
-                    "ratings": [rating for _, rating in row.ratings],
-                    "decisive": row.decisive,
-                }
-                for row in comparison.rows
-            ],
-            "totals": [total for _, total in comparison.totals],
+            "rows": comparison_rows,
+            "totals": totals,
+            "weights_favour": (runner_up if len(totals) > 1 and totals[1] > totals[0] else None),
         },
         "next_steps": [
             {
@@ -237,9 +266,66 @@ def build_result(
                 "steps": list(path.steps),
                 "commands": list(path.commands),
             }
-            for path in knowledge.catalogue.paths_for(recommendation.top or "")
+            for path in knowledge.catalogue.paths_for(top_key or "")
         ],
         "costs": costs,
+        "plan": _plan(knowledge, costs, split) if top_key == "hybrid" else None,
+    }
+
+
+NO_SIGNAL_MESSAGE = (
+    "Your answers give no signal yet: answer at least one question (what data the model will "
+    "see decides most) and we will rank the approaches."
+)
+
+
+def _favours(ratings: tuple[tuple[str, int], ...], weight: int) -> str | None:
+    """Which of the two compared approaches this row favours (None: a tie, or it does not
+    matter to the user)."""
+    if weight == 0 or len(ratings) < 2 or ratings[0][1] == ratings[1][1]:
+        return None
+    return ratings[0][0] if ratings[0][1] > ratings[1][1] else ratings[1][0]
+
+
+def _tie(recommendation: engine.Recommendation) -> bool:
+    eligible = [r for r in recommendation.ranking if not r.excluded]
+    return len(eligible) > 1 and eligible[0].score == eligible[1].score
+
+
+def _not_counted(knowledge: Knowledge, ignored: list[dict[str, Any]]) -> dict[str, Any]:
+    """A caveat for answers left out because their question is not asked for the others."""
+    names = "; ".join(f"“{item['question']}” ({item['answer']})" for item in ignored)
+    return {
+        "text": f"Not counted: {names}. That question is only asked for some answers to an "
+        "earlier one (uptime only for production work), so it did not weigh in; change the "
+        "earlier answer if it should.",
+        "points": 0,
+        "effect": "caveat",
+        "basis": "answers",
+        "rule_id": 0,
+        "key": "answers-not-counted",
+        "approach": None,
+        "questions": [item["key"] for item in ignored],
+        "because": [],
+    }
+
+
+def _plan(
+    knowledge: Knowledge, costs: Mapping[str, Any] | None, split: pricing.HybridSplit
+) -> dict[str, Any]:
+    """The hybrid's plan: which kind of task goes where, and its combined cost."""
+    row = next((r for r in (costs or {}).get("approaches", []) if r["approach"] == "hybrid"), None)
+    parts = (row or {}).get("parts") or [
+        {"name": pricing.PART_NAMES[side], "approach": approach}
+        for side, approach in (("closed", split.closed), ("open", split.open))
+        if approach
+    ]
+    return {
+        "parts": [
+            {**part, "approach_label": approach_label(knowledge, part["approach"])}
+            for part in parts
+        ],
+        "monthly_usd": row["monthly_usd"] if row else None,
     }
 
 
@@ -260,7 +346,28 @@ def leaning(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, Any] 
     """What the answers so far point to, for the wizard's side panel."""
     if not answers:
         return None
-    recommendation = engine.recommend(knowledge.ruleset, answers)
+    key = (
+        "leaning:"
+        + hashlib.sha256(
+            json.dumps(
+                [knowledge.version, answers, timezone.now().date().isoformat()], sort_keys=True
+            ).encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is None:
+        cached = _leaning(knowledge, answers) or {}
+        cache.set(key, cached, RESULT_CACHE_SECONDS)
+    return cached or None
+
+
+def _leaning(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, Any] | None:
+    book = knowledge.prices
+    recommendation, _ = rank(
+        knowledge, answers, pricing.default_assumptions(book), timezone.now().date()
+    )
+    if not recommendation.answers:
+        return None
     top = knowledge.approach(recommendation.top)
     if top is None:
         return None
@@ -280,10 +387,6 @@ def _summary(knowledge: Knowledge, key: str) -> str:
     return approach.summary if approach else ""
 
 
-#: The answers a price depends on; trial answers that agree on these share one pricing.
-PRICED_BY = ("requests_per_day", "uptime", "data_sensitivity", "frontier_capability")
-
-
 def _costs_for(
     knowledge: Knowledge, assumptions: pricing.Assumptions, today: datetime.date
 ) -> engine.CostsFor:
@@ -299,13 +402,17 @@ def _costs_for(
             return None
         ranked = engine.recommend(ruleset, answers).ranking
         allowed = {r.approach: not r.excluded for r in ranked}
-        memo_key = (
-            *(answers.get(key) for key in PRICED_BY),
-            tuple(sorted(allowed.items())),
-        )
+        # The hybrid's split reads every answer, so the whole answer set is the key.
+        memo_key = (tuple(sorted(answers.items())), tuple(sorted(allowed.items())))
         if memo_key not in memo:
             memo[memo_key] = pricing.monthly_costs(
-                knowledge.prices, keys, answers, assumptions, allowed, today=today
+                knowledge.prices,
+                keys,
+                answers,
+                assumptions,
+                allowed,
+                today=today,
+                split=hybrid_split(knowledge, answers, assumptions, today),
             )
         return memo[memo_key]
 

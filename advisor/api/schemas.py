@@ -146,12 +146,34 @@ class CostsOut(Out):
     cheapest_allowed: str | None = Field(description="Approach key of the cheapest allowed.")
 
 
+class ChangeOut(Out):
+    question: str = Field(description="The question key whose answer would change the pick.")
+    answer: str | int | None = Field(description="The answer (option key or number).")
+    new_top: str | None = Field(description="The approach that would then be recommended.")
+    text: str = Field(description="The change in words, with the money where costs decide.")
+
+
+class NextStepOut(Out):
+    title: str
+    kind: str
+    description: str
+    steps: list[str]
+    commands: list[str]
+
+
 class RecommendationOut(Out):
     ruleset_version: int = Field(description="The knowledge-base version that scored this.")
-    top: str | None = Field(description="The recommended approach (null if all are excluded).")
+    top: str | None = Field(
+        description="The recommended approach: null when every approach is excluded, or when "
+        "the answers give no signal (none given, or none counted); see ``message``."
+    )
+    message: str = Field(description="Why there is no recommendation, when there is none.")
     close_call: bool = Field(description="The runner-up is within the close-call margin.")
     ranking: list[RankedOut] = Field(description="Every approach, best first.")
     caveats: list[str] = Field(description="Warnings that apply to these answers.")
+    notes: list[str] = Field(description="The guide's framing where it applies (no points).")
+    changes: list[ChangeOut] = Field(description="The few changes that would change the pick.")
+    next_steps: list[NextStepOut] = Field(description="How to start with the recommendation.")
     costs: CostsOut | None = Field(
         description="A cost for every approach at the answered volume (null without a volume)."
     )

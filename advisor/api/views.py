@@ -101,6 +101,8 @@ def recommendation_to_dict(result: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "ruleset_version": result["ruleset_version"],
         "top": result["top"]["key"] if result["top"] else None,
+        "message": result["message"]
+        or ("" if result["top"] else "Every approach is excluded by these answers."),
         "close_call": result["close_call"],
         "ranking": [
             {
@@ -121,6 +123,17 @@ def recommendation_to_dict(result: Mapping[str, Any]) -> dict[str, Any]:
             for ranked in result["ranking"]
         ],
         "caveats": [caveat["text"] for caveat in result["caveats"]],
+        "notes": [note["text"] for note in result["notes"]],
+        "changes": [
+            {
+                "question": change["key"],
+                "answer": change["value"],
+                "new_top": change["new_top"],
+                "text": change["text"],
+            }
+            for change in result["changes"]
+        ],
+        "next_steps": result["next_steps"],
         "costs": (
             {
                 "assumptions": {**costs["assumptions"], "tier": costs["assumptions"]["tier"]},

@@ -310,7 +310,7 @@ class RuleAdmin(KnowledgeAdmin):
     actions = ("enable_rules", "disable_rules")
     fieldsets = (
         (None, {"fields": ("name", "effect", "approach", "points", "rationale", "enabled")}),
-        ("Advanced", {"classes": ("collapse",), "fields": ("order", "source")}),
+        ("Advanced", {"classes": ("collapse",), "fields": ("key", "order", "source")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Rule]:

@@ -249,7 +249,17 @@ class QuestionChangelistFormSet(BaseModelFormSet):
 class RuleForm(forms.ModelForm):
     class Meta:
         model = Rule
-        fields = ("name", "effect", "approach", "points", "rationale", "enabled", "order", "source")
+        fields = (
+            "name",
+            "key",
+            "effect",
+            "approach",
+            "points",
+            "rationale",
+            "enabled",
+            "order",
+            "source",
+        )
         widgets = {"rationale": forms.Textarea(attrs={"rows": 3})}
 
 

@@ -206,6 +206,7 @@ def export_document(apps: Any = global_apps) -> dict[str, Any]:
         "rules": [
             {
                 "name": r.name,
+                "key": r.key,
                 "effect": r.effect,
                 "approach": r.approach.key if r.approach_id else None,
                 "points": _number(r.points),
@@ -562,6 +563,7 @@ def _replace(document: dict[str, Any], m: Any) -> None:
         rule = save(
             m.Rule(
                 name=r.get("name") or r["rationale"][:120],
+                key=r.get("key", ""),
                 effect=r["effect"],
                 approach=approaches.get(r.get("approach")),
                 points=Decimal(str(r.get("points", 0))),

@@ -295,9 +295,16 @@ class Rule(models.Model):
         POINTS = "points", "Add or remove points"
         EXCLUDE = "exclude", "Exclude the approach"
         REQUIRE = "require", "Require the approach (exclude all others)"
-        CAVEAT = "caveat", "Show a caveat"
+        CAVEAT = "caveat", "Show a caveat (where the guidance pulls apart)"
+        NOTE = "note", "Show a note (the guide's framing, worth knowing)"
 
     name = models.CharField(max_length=120, help_text="For editors: what this rule is about.")
+    key = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text="Optional short identifier for caveats and notes that the API, reports and "
+        "tests refer to (e.g. 'domain-without-ml-team'). Unique when set.",
+    )
     effect = models.CharField(max_length=10, choices=Effect.choices, default=Effect.POINTS)
     approach = models.ForeignKey(
         Approach,
@@ -325,14 +332,19 @@ class Rule(models.Model):
 
     class Meta:
         ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="unique_rule_key"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
-        if self.effect == self.Effect.CAVEAT:
+        if self.effect in (self.Effect.CAVEAT, self.Effect.NOTE):
             if self.points:
-                raise ValidationError({"points": "Caveats carry no points."})
+                raise ValidationError({"points": "Caveats and notes carry no points."})
         elif self.approach_id is None:
             raise ValidationError({"approach": "Choose the approach this rule applies to."})
         elif self.effect != self.Effect.POINTS and self.points:

@@ -137,6 +137,8 @@ class Knowledge:
     approaches: tuple[ApproachInfo, ...]
     dimensions: tuple[DimensionInfo, ...]
     ruleset: Ruleset = field(repr=False)
+    #: Rule id -> its key, for the rules that have one (caveats and notes the API names).
+    rule_keys: dict[int, str] = field(default_factory=dict, repr=False)
 
     def question(self, key: str) -> QuestionInfo | None:
         return next((question for question in self.questions if question.key == key), None)
@@ -234,6 +236,7 @@ def _load_core_rows() -> dict[str, list[tuple[Any, ...]]]:
         .order_by("order", "id", "conditions__id")
         .values_list(
             "id",
+            "key",
             "effect",
             "approach__key",
             "points",
@@ -328,9 +331,21 @@ def _build_knowledge(
             dimension["ratings"][key] = score
 
     rules: dict[int, dict[str, Any]] = {}
-    for rule_id, effect, approach, points, rationale, q_key, operator, option, threshold in rows[
-        "conditions"
-    ]:
+    rule_keys: dict[int, str] = {}
+    for (
+        rule_id,
+        rule_key,
+        effect,
+        approach,
+        points,
+        rationale,
+        q_key,
+        operator,
+        option,
+        threshold,
+    ) in rows["conditions"]:
+        if rule_key:
+            rule_keys[rule_id] = rule_key
         rule = rules.setdefault(
             rule_id,
             {
@@ -406,7 +421,9 @@ def _build_knowledge(
             for rule_id, kind, factor, points, rationale in rows.get("cost_rules", [])
         ),
     )
-    return Knowledge(version, question_infos, approach_infos, dimension_infos, ruleset)
+    return Knowledge(
+        version, question_infos, approach_infos, dimension_infos, ruleset, rule_keys=rule_keys
+    )
 
 
 def _load_catalogue_rows() -> dict[str, list[tuple[Any, ...]]]:

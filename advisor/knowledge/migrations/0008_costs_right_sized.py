@@ -30,6 +30,39 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="rule",
+            name="key",
+            field=models.SlugField(
+                blank=True,
+                help_text="Optional short identifier for caveats and notes that the API, "
+                "reports and tests refer to (e.g. 'domain-without-ml-team'). Unique when set.",
+                max_length=60,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="rule",
+            name="effect",
+            field=models.CharField(
+                choices=[
+                    ("points", "Add or remove points"),
+                    ("exclude", "Exclude the approach"),
+                    ("require", "Require the approach (exclude all others)"),
+                    ("caveat", "Show a caveat (where the guidance pulls apart)"),
+                    ("note", "Show a note (the guide's framing, worth knowing)"),
+                ],
+                default="points",
+                max_length=10,
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="rule",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("key", ""), _negated=True),
+                fields=("key",),
+                name="unique_rule_key",
+            ),
+        ),
+        migrations.AddField(
             model_name="offering",
             name="tier",
             field=models.CharField(

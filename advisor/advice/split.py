@@ -1,0 +1,74 @@
+"""How a hybrid divides one set of answers, following the guide: "closed source for general
+tasks and open source for sensitive or high-volume tasks".
+
+The general part is the user's answers without sensitive data (the tasks whose prompts carry
+none); the bulk part is the answers as given, without the need for frontier capability (the
+frontier work is what the general part is for). Each part is routed by the knowledge's own
+rules, fed the prices of its own share of the volume, so a regulated bank's general drafting
+may go to a closed API while its regulated work stays on its own GPUs, and a design studio's
+routine work goes to an API host rather than a workstation it would have to run.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from advisor import engine
+from advisor.advice import pricing
+from advisor.advice.pricing import CLOSED_APPROACHES, OPEN_APPROACHES, HybridSplit
+from advisor.knowledge.ruleset import Knowledge
+
+
+def hybrid_split(
+    knowledge: Knowledge,
+    answers: Mapping[str, Any],
+    assumptions: pricing.Assumptions | None = None,
+    today: datetime.date | None = None,
+) -> HybridSplit:
+    """The closed and open approaches a hybrid uses for these (clean, visible) answers."""
+    general = {**answers, "data_sensitivity": "non_sensitive", "workload_mix": "single_task"}
+    bulk = {**answers, "workload_mix": "single_task"}
+    if answers.get("frontier_capability") == "needed":
+        bulk["frontier_capability"] = "not_needed"
+    assumptions = assumptions or pricing.default_assumptions(knowledge.prices)
+    today = today or datetime.date.today()
+    volumes = pricing.split_volumes(knowledge.prices, answers.get("requests_per_day"))
+    return HybridSplit(
+        closed=_best(knowledge, general, CLOSED_APPROACHES, volumes[0], assumptions, today),
+        open=_best(knowledge, bulk, OPEN_APPROACHES, volumes[1], assumptions, today),
+        general_answers=engine.recommend(knowledge.ruleset, general).answers,
+        bulk_answers=engine.recommend(knowledge.ruleset, bulk).answers,
+    )
+
+
+def _best(
+    knowledge: Knowledge,
+    answers: Mapping[str, Any],
+    among: tuple[str, ...],
+    volume: int | None,
+    assumptions: pricing.Assumptions,
+    today: datetime.date,
+) -> str | None:
+    """The best allowed approach of ``among`` for one part, with the cost rules comparing
+    the part's own options at the part's volume."""
+    plain = engine.recommend(knowledge.ruleset, answers)
+    allowed = {r.approach: not r.excluded for r in plain.ranking if r.approach in among}
+    ranking = plain.ranking
+    if volume is not None:
+        costs: dict[str, float] = {}
+        for approach, ok in allowed.items():
+            row = pricing.approach_cost(
+                knowledge.prices,
+                approach,
+                plain.answers,
+                assumptions,
+                allowed=allowed,
+                today=today,
+                volume=volume,
+            )
+            if row is not None and ok:
+                costs[approach] = row["monthly_usd"]
+        ranking = engine.recommend(knowledge.ruleset, answers, costs).ranking
+    return next((r.approach for r in ranking if not r.excluded and r.approach in among), None)

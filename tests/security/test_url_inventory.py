@@ -89,6 +89,7 @@ ROUTES: dict[str, Entry] = {
     "plan/": Entry(PUBLIC, (get(),)),
     "plan/add/": Entry(PUBLIC, (post(data={"name": "Ticket triage"}),)),
     "plan/remove/<int:index>/": Entry(PUBLIC, (post(),)),
+    "plan/from-result/": Entry(PUBLIC, (post(302),)),  # no answers: to the wizard's start
     "plan/policy.json": Entry(PUBLIC, (get(302),)),  # empty plan: to the plan page
     "healthz": Entry(PUBLIC, (get(),)),
     "favicon.ico": Entry(PUBLIC, (get(301),)),

@@ -240,6 +240,10 @@ def build_result(
             else None
         ),
         "close_call": recommendation.close_call and signal,
+        # What would settle a close call: the nearest change that makes the runner-up top.
+        "tie_breaker": next(
+            (c["text"] for c in changes if runner_up and c["new_top"] == runner_up), ""
+        ),
         "tie": _tie(recommendation) if signal else False,
         "runner_up": (
             {"key": runner_up, "label": approach_label(knowledge, runner_up)} if runner_up else None

@@ -335,8 +335,15 @@ def render_tornado(title: str, base_usd: Decimal, bars: Sequence[Bar]) -> Chart:
     )
     description = f"Today's estimate {format_usd(base_usd)} a month. {description}."
     with _LOCK, mpl.rc_context(_RC):  # type: ignore[arg-type]  # keys are rcParams names
-        fig = Figure(figsize=(6.4, 0.9 + 0.75 * len(bars)), dpi=100)
-        fig.subplots_adjust(left=0.34, right=0.95, top=0.78, bottom=0.28)
+        # A long option name ("GPT-5 mini + Llama 4 Maverick on ...") wraps; the title is set
+        # over the whole figure and the plot starts below however many lines it takes.
+        lines = textwrap.wrap(title, 70)
+        height = 0.9 + 0.75 * len(bars) + 0.2 * (len(lines) - 1)
+        fig = Figure(figsize=(6.4, height), dpi=100)
+        fig.subplots_adjust(
+            left=0.34, right=0.95, top=1 - (0.16 + 0.2 * len(lines)) / height, bottom=0.45 / height
+        )
+        fig.suptitle("\n".join(lines), fontsize=11, y=1 - 0.06 / height, va="top")
         ax = fig.add_subplot()
         for row, bar in enumerate(reversed(bars)):
             low, high = float(bar.low_usd), float(bar.high_usd)
@@ -369,7 +376,6 @@ def render_tornado(title: str, base_usd: Decimal, bars: Sequence[Bar]) -> Chart:
         span = max(highs) - min(lows) or max(highs) or 1.0
         ax.set_xlim(max(0.0, min(lows) - 0.45 * span), max(highs) + 0.45 * span)
         ax.set_xlabel("US dollars per month")
-        ax.set_title("\n".join(textwrap.wrap(title, 70)))
         ax.grid(visible=True, axis="x", color="#d1d5db", linewidth=0.6)
         ax.set_axisbelow(True)
         buffer = io.StringIO()

@@ -161,6 +161,35 @@ class NextStepOut(Out):
     commands: list[str]
 
 
+class ObligationProviderOut(Out):
+    provider: str
+    service: str
+    how: str = Field(description="What the service offers that meets the obligation.")
+    source_url: str
+    verified_on: str = Field(description="YYYY-MM-DD: when an editor last checked it.")
+
+
+class ObligationOut(Out):
+    key: str
+    title: str
+    law: str
+    article: str
+    url: str = Field(description="Link to the official text.")
+    applies_from: str = Field(description="YYYY-MM-DD")
+    status: str = Field(description='"in_force", "proposed" (not yet law) or "superseded".')
+    summary: str
+    because: list[str] = Field(description="The question keys whose answers trigger it.")
+    effect: dict[str, str] = Field(
+        description='Approach key -> "allowed", "conditional" or "blocked".'
+    )
+    condition: str = Field(description="The condition for the recommended approach.")
+    conditions: dict[str, str] = Field(description="Approach key -> its condition.")
+    providers: list[ObligationProviderOut] = Field(
+        description="Services that offer what the obligation needs (BAA, EU processing...)."
+    )
+    checked: str = Field(description="YYYY-MM-DD: when an editor last checked it.")
+
+
 class RecommendationOut(Out):
     ruleset_version: int = Field(description="The knowledge-base version that scored this.")
     top: str | None = Field(
@@ -174,6 +203,9 @@ class RecommendationOut(Out):
     notes: list[str] = Field(description="The guide's framing where it applies (no points).")
     changes: list[ChangeOut] = Field(description="The few changes that would change the pick.")
     next_steps: list[NextStepOut] = Field(description="How to start with the recommendation.")
+    obligations: list[ObligationOut] = Field(
+        description="Laws and rules these answers trigger, with citations (not legal advice)."
+    )
     costs: CostsOut | None = Field(
         description="A cost for every approach at the answered volume (null without a volume)."
     )

@@ -134,6 +134,30 @@ def recommendation_to_dict(result: Mapping[str, Any]) -> dict[str, Any]:
             for change in result["changes"]
         ],
         "next_steps": result["next_steps"],
+        "obligations": [
+            {
+                "key": ob["key"],
+                "title": ob["title"],
+                "law": ob["law"],
+                "article": ob["article"],
+                "url": ob["url"],
+                "applies_from": ob["applies_from"],
+                "status": ob["status"],
+                "summary": ob["summary"],
+                "because": ob["because"],
+                "effect": ob["effect"],
+                "condition": ob["conditions"].get(result["top"]["key"], "")
+                if result["top"]
+                else "",
+                "conditions": ob["conditions"],
+                "providers": [
+                    {k: p[k] for k in ("provider", "service", "how", "source_url", "verified_on")}
+                    for p in ob["providers"]
+                ],
+                "checked": ob["checked"],
+            }
+            for ob in result.get("obligations", [])
+        ],
         "costs": (
             {
                 "assumptions": {**costs["assumptions"], "tier": costs["assumptions"]["tier"]},

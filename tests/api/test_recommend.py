@@ -124,6 +124,7 @@ def test_response_has_the_contract_shape(client) -> None:
         "changes",
         "next_steps",
         "message",
+        "obligations",
         "costs",
     }
     assert result["message"] == ""  # a pick was made

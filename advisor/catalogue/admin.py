@@ -24,10 +24,9 @@ AMOUNTS = ("input_usd_per_mtok", "output_usd_per_mtok")
 MAX_UPLOAD_BYTES = 2_000_000
 
 
-def save_price(form: forms.ModelForm[ModelPrice]) -> ModelPrice:
-    """Save a price form: a new amount on a current price replaces it (history kept)."""
-    price: ModelPrice = form.instance
-    if price.pk and price.valid_until is None and any(a in form.changed_data for a in AMOUNTS):
+def save_price(price: ModelPrice, changed: list[str]) -> ModelPrice:
+    """Save an edited price: a new amount on a current price replaces it (history kept)."""
+    if price.pk and price.valid_until is None and any(a in changed for a in AMOUNTS):
         old = ModelPrice.objects.get(pk=price.pk)
         return old.replace(
             input_usd_per_mtok=price.input_usd_per_mtok,
@@ -36,8 +35,8 @@ def save_price(form: forms.ModelForm[ModelPrice]) -> ModelPrice:
             source=price.source,
             source_url=price.source_url,
         )
-    saved: ModelPrice = form.save()
-    return saved
+    price.save()
+    return price
 
 
 class ModelPriceInline(admin.TabularInline):
@@ -115,15 +114,13 @@ class AIModelAdmin(admin.ModelAdmin):
         if formset.model is not ModelPrice:
             super().save_formset(request, form, formset, change)
             return
-        for inline in formset.forms:
-            if inline in formset.deleted_forms or not inline.has_changed():
-                continue
-            if not inline.instance.pk:
-                inline.instance.model = form.instance
-            save_price(inline)
-        for deleted in formset.deleted_forms:
-            if deleted.instance.pk:
-                deleted.instance.delete()
+        formset.save(commit=False)  # sorts the rows into new, changed and deleted ones
+        for price in formset.deleted_objects:
+            price.delete()
+        for price in formset.new_objects:
+            price.save()
+        for price, changed in formset.changed_objects:
+            save_price(price, changed)
 
 
 @admin.register(ModelPrice)
@@ -144,7 +141,7 @@ class ModelPriceAdmin(admin.ModelAdmin):
     autocomplete_fields = ("model",)
 
     def save_model(self, request: HttpRequest, obj: ModelPrice, form: Any, change: bool) -> None:
-        save_price(form)
+        save_price(obj, form.changed_data)
 
     def get_urls(self) -> list[URLPattern]:
         return [

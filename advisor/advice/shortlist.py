@@ -395,3 +395,34 @@ def _listed(value: Any) -> tuple[str, ...]:
     if isinstance(value, (list, tuple)):
         return tuple(str(v) for v in value)
     return ()
+
+
+def price_changes(
+    old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """The shortlisted models whose price moved between two results (a report and its
+    re-run): ``{"name", "where", "old", "new"}`` with each price and its date."""
+
+    def prices(groups: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+        return {
+            (model["model"], model["price"]["where"]): {"name": model["name"], **model["price"]}
+            for group in groups
+            for model in group.get("models", [])
+            if model.get("price")
+        }
+
+    before, after = prices(old), prices(new)
+    found = []
+    for key, now in after.items():
+        was = before.get(key)
+        amounts = ("input_usd_per_mtok", "output_usd_per_mtok")
+        if was and any(was[a] != now[a] for a in amounts):
+            found.append(
+                {
+                    "name": now["name"],
+                    "where": now["where"],
+                    "old": {k: was[k] for k in (*amounts, "as_of")},
+                    "new": {k: now[k] for k in (*amounts, "as_of")},
+                }
+            )
+    return found

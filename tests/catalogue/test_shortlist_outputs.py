@@ -184,3 +184,8 @@ def test_a_saved_report_keeps_its_prices_and_a_rerun_shows_the_new_ones(
     rerun = Report.objects.exclude(pk=report.pk).get()
     rerun_page = html.unescape(client.get(url(rerun)).content.decode())
     assert "$0.2 in, $0.6 out" in rerun_page
+    listed = rerun_page[rerun_page.index('class="price-changes"') :]
+    assert (
+        "Llama 4 Maverick at Together AI: $0.27 in, $0.85 out (as of 2025-08-01) → "
+        "$0.2 in, $0.6 out (as of 2026-12-02)"
+    ) in listed

@@ -256,7 +256,7 @@ def _why(
     elif model["tier"] == tier:
         parts.append(f"A {tier} model: enough for the work you describe.")
     else:
-        parts.append(f"A {model['tier']} model: more than the work needs, at its price.")
+        parts.append(f"A {model['tier']} model: stronger than the work needs.")
     if entry["monthly_usd"] is not None and entry["monthly_usd"] == cheapest and not by_profile:
         parts.append("The cheapest of these at your volume.")
     if by_profile and profile is not None:

@@ -125,6 +125,7 @@ def test_response_has_the_contract_shape(client) -> None:
         "next_steps",
         "message",
         "costs",
+        "shortlist",
     }
     assert result["message"] == ""  # a pick was made
     assert all(isinstance(note, str) and note for note in result["notes"])

@@ -308,3 +308,20 @@ def test_stale_prices_are_flagged() -> None:
     fresh = [model("fresh", prices=[price("1", "1", as_of="2026-11-30")])]
     assert run(old, "open_api_host")[0]["stale"] is True
     assert run(fresh, "open_api_host")[0]["stale"] is False
+
+
+def test_the_shortlist_module_is_plain_python() -> None:
+    """No Django in the shortlist: it runs on the catalogue's plain data only."""
+    import ast
+    from pathlib import Path
+
+    import advisor.advice.shortlist as module
+
+    tree = ast.parse(Path(module.__file__).read_text())
+    imported = {
+        alias.name if isinstance(node, ast.Import) else node.module or ""
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    assert not any(name.startswith("django") for name in imported), imported

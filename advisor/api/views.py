@@ -158,6 +158,25 @@ def recommendation_to_dict(result: Mapping[str, Any]) -> dict[str, Any]:
             }
             for ob in result.get("obligations", [])
         ],
+        "shortlist": [
+            {
+                "model": model["model"],
+                "name": model["name"],
+                "vendor": model["vendor"],
+                "approach": model["approach"],
+                "shortlist_for": group["approach"],
+                "why": model["why"],
+                "monthly_usd": model["monthly_usd"],
+                "price": model["price"],
+                "license": model["license"],
+                "quality": model["quality"],
+                "ollama_tag": (model["ollama"] or {}).get("tag"),
+                "ollama_note": (model["ollama"] or {}).get("note", ""),
+                "context_window": model["context_window"],
+            }
+            for group in result.get("shortlist", [])
+            for model in group["models"]
+        ],
         "costs": (
             {
                 "assumptions": {**costs["assumptions"], "tier": costs["assumptions"]["tier"]},

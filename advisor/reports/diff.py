@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.advice.shortlist import price_changes
+
 
 def compare_snapshots(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Top pick, per-approach scores and reasons that differ between two snapshots."""
@@ -51,6 +53,7 @@ def compare_snapshots(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any
         ],
         "old_version": old.get("ruleset_version"),
         "new_version": new.get("ruleset_version"),
+        "prices": price_changes(old.get("shortlist") or [], new.get("shortlist") or []),
     }
 
 

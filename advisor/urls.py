@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/", include("advisor.orgs.urls")),
     path("", include("advisor.reports.urls")),
     path("s/<str:token>/", report_views.shared, name="shared"),
+    path("s/<str:token>/export.pdf", report_views.shared_pdf, name="shared_pdf"),
     path("api/v1/", include("advisor.api.urls")),
     path("admin/", admin.site.urls),
 ]

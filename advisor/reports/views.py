@@ -28,7 +28,7 @@ from advisor.http import AuthenticatedHttpRequest
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.orgs.access import get_membership, get_membership_for_edit, require_role
 from advisor.orgs.models import Membership, Role
-from advisor.reports import throttle
+from advisor.reports import pdf, throttle
 from advisor.reports.diff import compare_snapshots
 from advisor.reports.forms import ReportDetailsForm, SaveReportForm, ShareLinkForm
 from advisor.reports.models import Report, ShareLink, hash_token
@@ -208,9 +208,11 @@ def report_export(
 ) -> HttpResponse:
     membership = get_membership(request, org_code)
     report = _report(membership, code)
-    if fmt not in {"md", "json"}:
-        raise Http404("We export reports as .md or .json.")
+    if fmt not in {"md", "json", "pdf"}:
+        raise Http404("We export reports as .md, .json or .pdf.")
     filename = slugify(report.title) or "report"
+    if fmt == "pdf":
+        return _pdf_response(request, report, shared=False)
     if fmt == "json":
         document = {
             "title": report.title,
@@ -307,6 +309,52 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     The token is looked up first: a link that exists is never refused by the miss limit,
     which only stops a client that keeps guessing.
     """
+    link, refused = _shared_link(request, token)
+    if refused is not None:
+        return refused
+    assert link is not None
+    ShareLink.objects.filter(pk=link.pk).update(
+        view_count=F("view_count") + 1, last_viewed_at=timezone.now()
+    )
+    report = link.report
+    context = {"report": report, "outcome": report.snapshot, "link": link, "token": token}
+    return _private(render(request, "reports/shared.html", context))
+
+
+@require_GET
+@never_cache
+def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """A shared report as PDF: the same link, the same refusals as its page."""
+    link, refused = _shared_link(request, token)
+    if refused is not None:
+        return refused
+    assert link is not None
+    return _private(_pdf_response(request, link.report, shared=True))
+
+
+def _pdf_response(request: HttpRequest, report: Report, *, shared: bool) -> HttpResponse:
+    paper = pdf.paper_size(request.GET.get("paper"))
+    if paper is None:
+        raise Http404("We print on A4 (the default) or ?paper=letter.")
+    html = render_to_string(
+        "reports/pdf_base.html",
+        {
+            "report": report,
+            "outcome": report.snapshot,
+            "shared": shared,
+            "report_url": request.build_absolute_uri(request.path.rsplit("/", 1)[0] + "/"),
+        },
+    )
+    document = pdf.render_pdf(html, base_url=request.build_absolute_uri("/"), paper=paper)
+    response = HttpResponse(document, content_type="application/pdf")
+    filename = slugify(report.title) or "report"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response
+
+
+def _shared_link(request: HttpRequest, token: str) -> tuple[ShareLink | None, HttpResponse | None]:
+    """The live link of ``token``, or the refusal to send: 429 for a client that keeps
+    guessing, 404 for an unknown, revoked or expired link."""
     link = (
         ShareLink.objects.select_related("report", "report__org")
         .filter(token_hash=hash_token(token))
@@ -314,17 +362,13 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     )
     if link is None:
         if throttle.is_blocked(request):
-            return _private(render(request, "reports/shared_throttled.html", status=429))
+            return None, _private(render(request, "reports/shared_throttled.html", status=429))
         throttle.record_miss(request)
     if link is None or not link.is_active:
         status = link.status if link else "unknown"
-        return _private(render(request, "reports/link_gone.html", {"status": status}, status=404))
-    ShareLink.objects.filter(pk=link.pk).update(
-        view_count=F("view_count") + 1, last_viewed_at=timezone.now()
-    )
-    report = link.report
-    context = {"report": report, "outcome": report.snapshot, "link": link}
-    return _private(render(request, "reports/shared.html", context))
+        gone = render(request, "reports/link_gone.html", {"status": status}, status=404)
+        return None, _private(gone)
+    return link, None
 
 
 def _private(response: HttpResponse) -> HttpResponse:

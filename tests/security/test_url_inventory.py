@@ -220,6 +220,7 @@ ROUTES: dict[str, Entry] = {
         ),
     ),
     "s/<str:token>/": Entry(SHARE, (get(),)),
+    "s/<str:token>/export.pdf": Entry(SHARE, (get(),)),
     # The JSON API.
     "api/v1/": Entry(API, (get(404),), other_methods_405=False),  # ninja's root: 404 always
     "api/v1/openapi.json": Entry(API, (get(),)),

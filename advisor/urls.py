@@ -5,6 +5,8 @@ from advisor import views
 from advisor.reports import views as report_views
 from advisor.wizard import views as wizard_views
 
+handler404 = views.page_not_found
+
 urlpatterns = [
     path("", wizard_views.home, name="home"),
     path("", include("advisor.wizard.urls")),

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from advisor import advice
 from advisor.advice.pricing import ASSUMPTION_FIELDS, given_assumptions
-from advisor.http import AuthenticatedHttpRequest
+from advisor.http import AuthenticatedHttpRequest, NotFound
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.orgs.access import get_membership, get_membership_for_edit, require_role
 from advisor.orgs.models import Membership, Role
@@ -209,7 +209,7 @@ def report_export(
     membership = get_membership(request, org_code)
     report = _report(membership, code)
     if fmt not in {"md", "json", "pdf"}:
-        raise Http404("We export reports as .md, .json or .pdf.")
+        raise NotFound("We export reports as .md, .json or .pdf.")
     filename = slugify(report.title) or "report"
     if fmt == "pdf":
         return _pdf_response(request, report, shared=False)
@@ -335,7 +335,7 @@ def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
 def _pdf_response(request: HttpRequest, report: Report, *, shared: bool) -> HttpResponse:
     paper = pdf.paper_size(request.GET.get("paper"))
     if paper is None:
-        raise Http404("We print on A4 (the default) or ?paper=letter.")
+        raise NotFound("We print on A4 (the default) or Letter (?paper=letter).")
     html = render_to_string(
         "reports/pdf_base.html",
         {
@@ -379,6 +379,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _report(membership: Membership, code: str) -> Report:
-    return get_object_or_404(
-        Report.objects.select_related("previous", "created_by"), org=membership.org, code=code
+    report = (
+        Report.objects.select_related("previous", "created_by")
+        .filter(org=membership.org, code=code)
+        .first()
     )
+    if report is None:
+        raise NotFound(
+            "This organisation has no such report: it may have been deleted, or the link is "
+            "mistyped."
+        )
+    return report

@@ -153,7 +153,6 @@ def org_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "orgs/org_form.html", {"form": form, "next": back})
 
 
-
 @login_required
 @require_GET
 def org_detail(request: AuthenticatedHttpRequest, org_code: str) -> HttpResponse:

@@ -89,6 +89,21 @@ def start(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "wizard/resume.html", context)
 
 
+@require_GET
+def start_over(request: HtmxHttpRequest) -> HttpResponse:
+    """Ask before wiping the answers: "Start over" links here; the button POSTs to restart."""
+    knowledge = current_knowledge()
+    session = store.load(request)
+    answers = usable_answers(knowledge, session.answers) if session else {}
+    back = _back(request)
+    context = {
+        "answered": len(answers),
+        "weighted": bool(session and session.weights),
+        "back_url": reverse(f"wizard:{back}") if back else reverse("wizard:start"),
+    }
+    return render(request, "wizard/start_over.html", context)
+
+
 @require_POST
 def restart(request: HtmxHttpRequest) -> HttpResponse:
     knowledge = current_knowledge()

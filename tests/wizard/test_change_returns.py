@@ -96,3 +96,28 @@ def test_an_unknown_next_is_ignored(answered) -> None:
     )
 
     assert response["Location"] == "/wizard/step/requests_per_day/"
+
+
+def test_start_over_asks_before_wiping_the_answers(answered) -> None:
+    review = answered.get("/wizard/review/").content.decode()
+    result = answered.get("/wizard/result/").content.decode()
+    assert 'href="/wizard/start-over/?next=review"' in review
+    assert 'href="/wizard/start-over/?next=result"' in result
+    assert 'action="/wizard/restart/"' not in review + result
+
+    page = answered.get("/wizard/start-over/?next=result")
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert 'action="/wizard/restart/"' in text
+    assert "csrfmiddlewaretoken" in text
+    assert 'href="/wizard/result/">Keep my answers' in text
+    # Asking changed nothing: the answers are all still there.
+    assert answered.get("/wizard/review/").content.decode().count("Not answered yet") == 0
+
+
+def test_confirming_start_over_wipes_the_answers(answered) -> None:
+    response = answered.post("/wizard/restart/")
+
+    assert response.status_code == 302
+    assert answered.get("/wizard/result/")["Location"] == "/wizard/"

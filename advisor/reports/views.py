@@ -180,13 +180,21 @@ def report_rerun(request: AuthenticatedHttpRequest, org_code: str, code: str) ->
     report = _report(membership, code)
     knowledge = current_knowledge()
     inputs = advice.usable_inputs(knowledge, report.kind, report.inputs)
+    snapshot = advice.build_snapshot(knowledge, report.kind, inputs)
+    if inputs == report.inputs and _undated(snapshot) == _undated(report.snapshot):
+        messages.info(
+            request,
+            "Nothing has changed since this report: today's rules and prices (knowledge base "
+            f"version {knowledge.version}) give the same result, so no new report was made.",
+        )
+        return redirect(report)
     rerun = Report.objects.create(
         org=membership.org,
         title=report.title,
         notes=report.notes,
         kind=report.kind,
         inputs=inputs,
-        snapshot=advice.build_snapshot(knowledge, report.kind, inputs),
+        snapshot=snapshot,
         ruleset_version=knowledge.version,
         previous=report,
         created_by=request.user,
@@ -199,6 +207,15 @@ def report_rerun(request: AuthenticatedHttpRequest, org_code: str, code: str) ->
         )
     messages.success(request, "Re-run with today's rules. The changes are listed below.")
     return redirect(rerun)
+
+
+def _undated(value: Any) -> Any:
+    """A snapshot without the days it was computed on, to tell whether a re-run changes it."""
+    if isinstance(value, dict):
+        return {k: _undated(v) for k, v in value.items() if k != "computed_on"}
+    if isinstance(value, list):
+        return [_undated(v) for v in value]
+    return value
 
 
 @login_required

@@ -92,12 +92,22 @@ def executive_summary(outcome: Mapping[str, Any] | None) -> dict[str, Any] | Non
     }
 
 
+def lower_first(text: str) -> str:
+    """``text`` to go mid-sentence: its first letter lowered unless the first word is an
+    acronym or a name in capitals ("Open model via an API host" -> "open model via an API
+    host"; "GPT-5 mini" stays). Lowering the whole text would write "api host"."""
+    first = text.split(" ", 1)[0]
+    if not first or (len(first) > 1 and first[1:2].isupper()) or any(c.isdigit() for c in first):
+        return text
+    return text[0].lower() + text[1:]
+
+
 def _decision(outcome: Mapping[str, Any], top: Mapping[str, Any]) -> str:
     label = top["label"]
     plan = outcome.get("plan") or {}
     parts = [p for p in plan.get("parts") or [] if p.get("approach_label")]
     if parts:
-        routes = "; ".join(f"{p['name'].lower()} to {p['approach_label']}" for p in parts)
+        routes = "; ".join(f"{lower_first(p['name'])} to {p['approach_label']}" for p in parts)
         sentence = f"We recommend {label}: route {routes}"
     else:
         sentence = f"We recommend {label}"

@@ -33,3 +33,9 @@ def sensitivity_chart(entry: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def executive_summary(outcome: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """The executive summary of a result or plan (``{% with s=outcome|executive_summary %}``)."""
     return summary.executive_summary(outcome)
+
+
+@register.filter
+def lower_first(text: object) -> str:
+    """Text to go mid-sentence, its capitals kept (``{{ label|lower_first }}``)."""
+    return summary.lower_first(str(text))

@@ -202,3 +202,12 @@ def test_a_plan_has_its_combined_cost_and_routes() -> None:
 
 def test_no_outcome_no_summary() -> None:
     assert executive_summary(None) is None
+
+
+def test_lower_first_keeps_capitals_after_the_first_letter() -> None:
+    from advisor.advice.summary import lower_first
+
+    assert lower_first("Open model via an API host") == "open model via an API host"
+    assert lower_first("GPT-5 mini") == "GPT-5 mini"
+    assert lower_first("API host") == "API host"
+    assert lower_first("") == ""

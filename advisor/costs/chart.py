@@ -43,6 +43,8 @@ _RC = {
     "text.parse_math": False,
 }
 _LOCK = threading.Lock()
+WIDE_SIZE = (6.4, 4.4)  # inches at 100 dpi: 640 x 440 px
+NARROW_SIZE = (3.6, 4.6)  # for a phone: about the width it is shown at, so text stays ~10 px
 
 
 class ChartRow(NamedTuple):
@@ -90,8 +92,11 @@ def render_chart(
     api_label: str = "API (pay per token)",
     self_hosted_label: str = "Self-hosted (rented GPUs)",
     names: tuple[str, str] = ("the API", "self-hosting"),
+    narrow: bool = False,
 ) -> Chart:
-    """Draw the cost curves from :func:`advisor.costs.breakeven.curve` as an SVG chart.
+    """Draw the cost curves from :func:`advisor.costs.breakeven.curve` as an SVG chart;
+    ``narrow``: for a phone's width, where the wide chart's labels would shrink to a few
+    pixels (taller, the title and legend on more lines, fewer ticks).
 
     When the user's volume is above zero, ``series`` must contain a point at exactly that
     volume (``curve`` guarantees it).
@@ -109,7 +114,13 @@ def render_chart(
     table = _table(series, by_volume, user_requests_per_day, be_volume)
     with _LOCK, mpl.rc_context(_RC):  # type: ignore[arg-type]  # keys are rcParams names
         svg = _draw(
-            series, user_point, be_volume, title, api_label=api_label, sh_label=self_hosted_label
+            series,
+            user_point,
+            be_volume,
+            title,
+            api_label=api_label,
+            sh_label=self_hosted_label,
+            narrow=narrow,
         )
     return Chart(svg=svg, title=title, description=description, table=table)
 
@@ -179,11 +190,16 @@ def _draw(
     *,
     api_label: str,
     sh_label: str,
+    narrow: bool = False,
 ) -> str:
     # Fixed margins: a constrained layout measures every label several times, and text
     # measurement is most of the drawing time.
-    fig = Figure(figsize=(6.4, 4.4), dpi=100)
-    fig.subplots_adjust(left=0.13, right=0.97, top=0.86, bottom=0.2)
+    if narrow:
+        fig = Figure(figsize=NARROW_SIZE, dpi=100)
+        fig.subplots_adjust(left=0.2, right=0.95, top=0.82, bottom=0.27)
+    else:
+        fig = Figure(figsize=WIDE_SIZE, dpi=100)
+        fig.subplots_adjust(left=0.13, right=0.97, top=0.86, bottom=0.2)
     ax = fig.add_subplot()
     volumes = [p.requests_per_day for p in series]
     api = [float(p.api_usd) for p in series]
@@ -218,7 +234,11 @@ def _draw(
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _compact(v, "$")))
     ax.grid(visible=True, which="major", color="#d1d5db", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.set_title("\n".join(textwrap.wrap(title, 70)))
+    ax.set_title(
+        "\n".join(textwrap.wrap(title, 34 if narrow else 70)), fontsize=10 if narrow else None
+    )
+    if narrow:
+        ax.xaxis.set_major_locator(LogLocator(base=100))
 
     if be_volume is not None:
         ax.axvline(be_volume, color=BREAK_EVEN_COLOUR, linestyle="--", linewidth=1.4)
@@ -236,7 +256,7 @@ def _draw(
         if self_hosted is not None:
             _point_label(ax, user, self_hosted, SELF_HOSTED_COLOUR, higher=not api_higher)
 
-    fig.legend(loc="lower center", ncols=2, frameon=False)
+    fig.legend(loc="lower center", ncols=1 if narrow else 2, frameon=False)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Title": title})
     return buffer.getvalue()
@@ -323,9 +343,12 @@ class Bar:
     high_usd: Decimal
 
 
-def render_tornado(title: str, base_usd: Decimal, bars: Sequence[Bar]) -> Chart:
+def render_tornado(
+    title: str, base_usd: Decimal, bars: Sequence[Bar], *, narrow: bool = False
+) -> Chart:
     """A small tornado chart: for each input, a bar from the monthly cost at its low value to
-    the cost at its high value, across a line at today's estimate."""
+    the cost at its high value, across a line at today's estimate (``narrow``: for a
+    phone, the inputs' names above their bars)."""
     if not bars:
         raise ValueError("bars is empty")
     description = "; ".join(
@@ -335,8 +358,13 @@ def render_tornado(title: str, base_usd: Decimal, bars: Sequence[Bar]) -> Chart:
     )
     description = f"Today's estimate {format_usd(base_usd)} a month. {description}."
     with _LOCK, mpl.rc_context(_RC):  # type: ignore[arg-type]  # keys are rcParams names
-        fig = Figure(figsize=(6.4, 0.9 + 0.75 * len(bars)), dpi=100)
-        fig.subplots_adjust(left=0.34, right=0.95, top=0.78, bottom=0.28)
+        width = NARROW_SIZE[0] if narrow else WIDE_SIZE[0]
+        height = (1.3 if narrow else 0.9) + (0.9 if narrow else 0.75) * len(bars)
+        fig = Figure(figsize=(width, height), dpi=100)
+        if narrow:
+            fig.subplots_adjust(left=0.06, right=0.94, top=0.7, bottom=0.25)
+        else:
+            fig.subplots_adjust(left=0.34, right=0.95, top=0.78, bottom=0.28)
         ax = fig.add_subplot()
         for row, bar in enumerate(reversed(bars)):
             low, high = float(bar.low_usd), float(bar.high_usd)
@@ -362,14 +390,27 @@ def render_tornado(title: str, base_usd: Decimal, bars: Sequence[Bar]) -> Chart:
                 color=USER_COLOUR,
             )
         ax.axvline(float(base_usd), color=USER_COLOUR, linestyle=":", linewidth=1.4)
-        ax.set_yticks(range(len(bars)), [bar.label for bar in reversed(bars)])
+        if narrow:  # the names above the bars, not in a left margin the phone lacks
+            ax.set_yticks([])
+            for row, bar in enumerate(reversed(bars)):
+                ax.annotate(
+                    bar.label,
+                    (0, row + 0.32),
+                    xycoords=("axes fraction", "data"),
+                    va="bottom",
+                    fontsize=8.5,
+                )
+            ax.set_ylim(-0.5, len(bars) - 0.1)
+        else:
+            ax.set_yticks(range(len(bars)), [bar.label for bar in reversed(bars)])
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _compact(v, "$")))
         lows = [float(bar.low_usd) for bar in bars] + [float(base_usd)]
         highs = [float(bar.high_usd) for bar in bars] + [float(base_usd)]
         span = max(highs) - min(lows) or max(highs) or 1.0
         ax.set_xlim(max(0.0, min(lows) - 0.45 * span), max(highs) + 0.45 * span)
         ax.set_xlabel("US dollars per month")
-        ax.set_title("\n".join(textwrap.wrap(title, 70)))
+        # The title over the whole figure: over the axes alone, the label margin cut it.
+        fig.suptitle("\n".join(textwrap.wrap(title, 38 if narrow else 60)), fontsize=11)
         ax.grid(visible=True, axis="x", color="#d1d5db", linewidth=0.6)
         ax.set_axisbelow(True)
         buffer = io.StringIO()

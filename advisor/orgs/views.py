@@ -45,9 +45,10 @@ ROLE_ORDER = {Role.OWNER: 0, Role.EDITOR: 1, Role.VIEWER: 2}
 
 
 def _safe_next(request: HttpRequest) -> str:
-    """The ``next`` parameter if it points at this site, else an empty string."""
+    """The ``next`` parameter if it is a path on this site, else an empty string (a bare
+    word would be read by ``redirect`` as a view name, and fail)."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

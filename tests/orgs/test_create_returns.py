@@ -54,6 +54,8 @@ def test_the_save_page_keeps_its_query(client, newcomer) -> None:
         "/\\evil.example/",
         "javascript:alert(1)",
         "http://testserver.evil.example/",
+        "reports:save",
+        "0",
         "",
     ],
 )

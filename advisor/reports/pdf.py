@@ -12,6 +12,7 @@ WeasyPrint is imported only when a PDF is rendered: it needs Debian's Pango libr
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,10 +21,15 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcherResponse
+
+# A report's PDF is remembered by the HTML it is drawn from (which names everything it shows:
+# snapshot, title, notes, links), so a second download costs no rendering.
+PDF_CACHE_SECONDS = 24 * 60 * 60
 
 # ``?paper=`` values and their CSS page sizes; A4 unless asked otherwise.
 PAPERS = {"a4": "A4", "letter": "letter"}
@@ -85,3 +91,13 @@ def render_pdf(html: str, *, base_url: str, paper: str = PAPERS[DEFAULT_PAPER]) 
     page = CSS(string=f"@page {{ size: {paper}; }}")
     document = HTML(string=html, base_url=base_url, url_fetcher=_fetcher())
     return bytes(document.write_pdf(stylesheets=[page]))
+
+
+def cached_pdf(html: str, *, base_url: str, paper: str = PAPERS[DEFAULT_PAPER]) -> bytes:
+    """:func:`render_pdf`, remembered by its inputs (a report's snapshot never changes)."""
+    key = "pdf:" + hashlib.sha256(f"{paper}\0{base_url}\0{html}".encode()).hexdigest()
+    document = cache.get(key)
+    if document is None:
+        document = render_pdf(html, base_url=base_url, paper=paper)
+        cache.set(key, document, PDF_CACHE_SECONDS)
+    return bytes(document)

@@ -349,11 +349,9 @@ def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
     return _private(_pdf_response(request, link.report, shared=True))
 
 
-def _pdf_response(request: HttpRequest, report: Report, *, shared: bool) -> HttpResponse:
-    paper = pdf.paper_size(request.GET.get("paper"))
-    if paper is None:
-        raise NotFound("We print on A4 (the default) or Letter (?paper=letter).")
-    html = render_to_string(
+def pdf_html(request: HttpRequest, report: Report, *, shared: bool) -> str:
+    """The HTML a report's PDF is drawn from: its own partials in ``pdf_base.html``."""
+    return render_to_string(
         "reports/pdf_base.html",
         {
             "report": report,
@@ -362,7 +360,14 @@ def _pdf_response(request: HttpRequest, report: Report, *, shared: bool) -> Http
             "report_url": request.build_absolute_uri(request.path.rsplit("/", 1)[0] + "/"),
         },
     )
-    document = pdf.render_pdf(html, base_url=request.build_absolute_uri("/"), paper=paper)
+
+
+def _pdf_response(request: HttpRequest, report: Report, *, shared: bool) -> HttpResponse:
+    paper = pdf.paper_size(request.GET.get("paper"))
+    if paper is None:
+        raise NotFound("We print on A4 (the default) or Letter (?paper=letter).")
+    html = pdf_html(request, report, shared=shared)
+    document = pdf.cached_pdf(html, base_url=request.build_absolute_uri("/"), paper=paper)
     response = HttpResponse(document, content_type="application/pdf")
     filename = slugify(report.title) or "report"
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'

@@ -159,3 +159,22 @@ def test_the_renderer_reads_only_local_static_files() -> None:
     ):
         with pytest.raises(ValueError, match="reads only our static files"):
             pdf.local_response(refused)
+
+
+def test_a_second_download_is_not_rendered_again(client, viewer, org, monkeypatch) -> None:
+    report = make_report(org)
+    client.force_login(viewer)
+    first = client.get(url(report, "export.pdf")).content
+    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: pytest.fail("rendered again"))
+
+    assert client.get(url(report, "export.pdf")).content == first
+
+
+def test_an_edited_title_gives_a_new_pdf(client, editor, org) -> None:
+    report = make_report(org, title="Before")
+    client.force_login(editor)
+    client.get(url(report, "export.pdf"))
+
+    client.post(url(report, "edit/"), {"title": "After the board", "notes": ""})
+
+    assert "After the board" in words(read(client.get(url(report, "export.pdf"))))

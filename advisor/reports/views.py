@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from advisor import advice
 from advisor.advice.pricing import ASSUMPTION_FIELDS, given_assumptions
+from advisor.advice.summary import executive_summary
 from advisor.http import AuthenticatedHttpRequest, NotFound
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.orgs.access import get_membership, get_membership_for_edit, require_role
@@ -247,6 +248,7 @@ def report_export(
                     "weights": report.inputs.get("weights"),
                 }
             ),
+            "summary": executive_summary(report.snapshot),
             "result": report.snapshot,
         }
         response: HttpResponse = JsonResponse(document, json_dumps_params={"indent": 2})

@@ -139,3 +139,14 @@ def test_a_report_without_a_volume_says_what_would_give_costs(client, viewer, or
 
     assert "## Costs at" not in text
     assert "requests a day you expect" in text.split("## Summary", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_json_export_has_the_summary_too(client, viewer, org) -> None:
+    report = make_report(org, answers=preset_answers(PRICED))
+    client.force_login(viewer)
+
+    document = client.get(url(report, "export.json")).json()
+
+    assert document["summary"]["state"] == "pick"
+    assert document["summary"]["pick"]["approach"] == report.snapshot["top"]["key"]
+    assert document["result"] == report.snapshot

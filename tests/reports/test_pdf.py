@@ -52,6 +52,8 @@ def test_the_pdf_has_the_figures_caveats_and_page_furniture(client, viewer, org)
     top = snapshot["top"]["key"]
     pick = next(r for r in snapshot["costs"]["approaches"] if r["approach"] == top)
     assert f"${pick['monthly_usd']:,.2f}" in text
+    for row in snapshot["costs"]["approaches"]:  # every approach's monthly figure
+        assert f"${row['monthly_usd']:,.2f}" in text, row["approach"]
     for caveat in snapshot["caveats"]:
         assert caveat["text"][:40] in text
     count = len(reader.pages)

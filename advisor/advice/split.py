@@ -28,10 +28,11 @@ def hybrid_split(
     today: datetime.date | None = None,
 ) -> HybridSplit:
     """The closed and open approaches a hybrid uses for these (clean, visible) answers."""
-    general = {**answers, "data_sensitivity": "non_sensitive", "workload_mix": "single_task"}
-    bulk = {**answers, "workload_mix": "single_task"}
+    ruleset = knowledge.ruleset
+    general = _with(ruleset, answers, data_sensitivity="non_sensitive", workload_mix="single_task")
+    bulk = _with(ruleset, answers, workload_mix="single_task")
     if answers.get("frontier_capability") == "needed":
-        bulk["frontier_capability"] = "not_needed"
+        bulk = _with(ruleset, bulk, frontier_capability="not_needed")
     assumptions = assumptions or pricing.default_assumptions(knowledge.prices)
     today = today or datetime.date.today()
     volumes = pricing.split_volumes(knowledge.prices, answers.get("requests_per_day"))
@@ -41,6 +42,17 @@ def hybrid_split(
         general_answers=engine.recommend(knowledge.ruleset, general).answers,
         bulk_answers=engine.recommend(knowledge.ruleset, bulk).answers,
     )
+
+
+def _with(ruleset: engine.Ruleset, answers: Mapping[str, Any], **overrides: str) -> dict[str, Any]:
+    """``answers`` with each override applied only where the knowledge still has that
+    question and option: an editor may have removed either."""
+    result = dict(answers)
+    keys = {q.key: q.option_keys for q in ruleset.questions}
+    for key, option in overrides.items():
+        if option in keys.get(key, ()):
+            result[key] = option
+    return result
 
 
 def _best(
@@ -72,3 +84,22 @@ def _best(
                 costs[approach] = row["monthly_usd"]
         ranking = engine.recommend(knowledge.ruleset, answers, costs).ranking
     return next((r.approach for r in ranking if not r.excluded and r.approach in among), None)
+
+
+def hybrid_workloads(knowledge: Knowledge, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The hybrid's two parts as plan workloads (name and answers), each with its own share
+    of the volume, so the plan page starts where the result's hybrid leaves off."""
+    split = hybrid_split(knowledge, answers)
+    volumes = pricing.split_volumes(knowledge.prices, answers.get("requests_per_day"))
+    workloads = []
+    for side, part_answers, volume in (
+        ("closed", split.general_answers, volumes[0]),
+        ("open", split.bulk_answers, volumes[1]),
+    ):
+        if getattr(split, side) is None:
+            continue
+        part = dict(part_answers)
+        if volume is not None:
+            part["requests_per_day"] = volume
+        workloads.append({"name": pricing.PART_NAMES[side], "answers": part})
+    return workloads

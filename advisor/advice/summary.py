@@ -68,7 +68,7 @@ def executive_summary(outcome: Mapping[str, Any] | None) -> dict[str, Any] | Non
     summary |= {
         "decision": _decision(outcome, top),
         "why": top.get("summary") or "",
-        "risks": _risks(outcome, top.get("risks") or []),
+        "risks": _risks(outcome, top.get("risks") or [], top.get("key")),
         "next_step": _next_step(outcome.get("next_steps") or []),
     }
     if costs is None:
@@ -159,18 +159,39 @@ def _text(item: Any) -> str:
     return ""
 
 
-def _risks(outcome: Mapping[str, Any], own: Sequence[Any]) -> list[dict[str, str]]:
-    """Caveats and obligations first (they are about these answers), then the pick's risks."""
+def _obligation(item: Any, top: str | None) -> str:
+    """A law that applies, as a board reads it: its title, and what it asks of the pick."""
+    if not isinstance(item, Mapping):
+        return _text(item)
+    title = str(item.get("title") or "")
+    condition = str((item.get("conditions") or {}).get(top or "", "") or "")
+    detail = condition or str(item.get("summary") or "")
+    if not title:
+        return detail
+    return f"{title}: {detail}" if detail else title
+
+
+def _risks(
+    outcome: Mapping[str, Any], own: Sequence[Any], top: str | None = None
+) -> list[dict[str, str]]:
+    """Caveats and obligations first, taken in turns (they are about these answers; laws in
+    effect before proposals), then the pick's own risks."""
+    caveats = [_text(item) for item in outcome.get("caveats") or []]
+    obligations = sorted(
+        outcome.get("obligations") or [],
+        key=lambda o: not (o.get("in_effect", True) if isinstance(o, Mapping) else True),
+    )
+    laws = [_obligation(item, top) for item in obligations]
+    taken_in_turns: list[tuple[str, str]] = []
+    for index in range(max(len(caveats), len(laws))):
+        if index < len(caveats):
+            taken_in_turns.append(("caveat", caveats[index]))
+        if index < len(laws):
+            taken_in_turns.append(("obligation", laws[index]))
     found: list[dict[str, str]] = []
-    for kind, items in (
-        ("caveat", outcome.get("caveats") or []),
-        ("obligation", outcome.get("obligations") or []),
-        ("risk", own),
-    ):
-        for item in items:
-            text = _text(item)
-            if text and all(text != r["text"] for r in found):
-                found.append({"text": text, "kind": kind})
+    for kind, text in [*taken_in_turns, *(("risk", _text(item)) for item in own)]:
+        if text and all(text != r["text"] for r in found):
+            found.append({"text": text, "kind": kind})
     return found[:MAX_RISKS]
 
 

@@ -358,13 +358,19 @@ def render_tornado(
     )
     description = f"Today's estimate {format_usd(base_usd)} a month. {description}."
     with _LOCK, mpl.rc_context(_RC):  # type: ignore[arg-type]  # keys are rcParams names
+        # A long option name ("GPT-5 mini + Llama 4 Maverick on ...") wraps; the title is set
+        # over the whole figure and the plot starts below however many lines it takes.
+        # ``narrow``: a phone's width, the inputs' names above their bars.
+        lines = textwrap.wrap(title, 34 if narrow else 70)
         width = NARROW_SIZE[0] if narrow else WIDE_SIZE[0]
-        height = (1.3 if narrow else 0.9) + (0.9 if narrow else 0.75) * len(bars)
+        per_bar = 0.9 if narrow else 0.75
+        height = (1.0 if narrow else 0.9) + per_bar * len(bars) + 0.2 * (len(lines) - 1)
         fig = Figure(figsize=(width, height), dpi=100)
-        if narrow:
-            fig.subplots_adjust(left=0.06, right=0.94, top=0.7, bottom=0.25)
-        else:
-            fig.subplots_adjust(left=0.34, right=0.95, top=0.78, bottom=0.28)
+        left, right = (0.06, 0.94) if narrow else (0.34, 0.95)
+        fig.subplots_adjust(
+            left=left, right=right, top=1 - (0.16 + 0.2 * len(lines)) / height, bottom=0.45 / height
+        )
+        fig.suptitle("\n".join(lines), fontsize=11, y=1 - 0.06 / height, va="top")
         ax = fig.add_subplot()
         for row, bar in enumerate(reversed(bars)):
             low, high = float(bar.low_usd), float(bar.high_usd)
@@ -409,8 +415,6 @@ def render_tornado(
         span = max(highs) - min(lows) or max(highs) or 1.0
         ax.set_xlim(max(0.0, min(lows) - 0.45 * span), max(highs) + 0.45 * span)
         ax.set_xlabel("US dollars per month")
-        # The title over the whole figure: over the axes alone, the label margin cut it.
-        fig.suptitle("\n".join(textwrap.wrap(title, 38 if narrow else 60)), fontsize=11)
         ax.grid(visible=True, axis="x", color="#d1d5db", linewidth=0.6)
         ax.set_axisbelow(True)
         buffer = io.StringIO()

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from advisor.advice import build_plan, routing_policy, usable_workloads
+from advisor.advice import build_plan, routing_policy, usable_answers, usable_workloads
+from advisor.advice.split import hybrid_workloads
 from advisor.http import HtmxHttpRequest
 from advisor.knowledge.ruleset import Knowledge, current_knowledge
 from advisor.wizard import store
@@ -51,6 +52,20 @@ def plan_add(request: HtmxHttpRequest) -> HttpResponse:
     workloads.append({"name": form.cleaned_data["name"], "answers": form.answers()})
     session = store.save(request, session, workloads=workloads)
     return _after_change(request, knowledge, session, workloads)
+
+
+@require_POST
+def plan_from_result(request: HtmxHttpRequest) -> HttpResponse:
+    """Start the plan from the result's hybrid: its two parts become the plan's workloads,
+    each with its share of the volume (the plan's earlier workloads are replaced)."""
+    knowledge = current_knowledge()
+    session = store.load(request)
+    answers = usable_answers(knowledge, session.answers) if session else {}
+    if not answers:
+        return redirect("wizard:start")
+    workloads = hybrid_workloads(knowledge, answers)[:MAX_WORKLOADS]
+    session = store.save(request, session, workloads=workloads)
+    return store.remember(redirect("wizard:plan"), session)
 
 
 @require_POST

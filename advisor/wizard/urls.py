@@ -14,6 +14,7 @@ urlpatterns = [
     path("wizard/result/", views.result, name="result"),
     path("plan/", plan_views.plan, name="plan"),
     path("plan/add/", plan_views.plan_add, name="plan_add"),
+    path("plan/from-result/", plan_views.plan_from_result, name="plan_from_result"),
     path("plan/remove/<int:index>/", plan_views.plan_remove, name="plan_remove"),
     path("plan/policy.json", plan_views.plan_policy, name="plan_policy"),
 ]

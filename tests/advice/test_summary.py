@@ -211,3 +211,25 @@ def test_lower_first_keeps_capitals_after_the_first_letter() -> None:
     assert lower_first("GPT-5 mini") == "GPT-5 mini"
     assert lower_first("API host") == "API host"
     assert lower_first("") == ""
+
+
+def test_obligations_say_what_the_law_asks_of_the_pick_and_take_turns_with_caveats() -> None:
+    given = outcome(
+        caveats=[{"text": "Caveat one."}, {"text": "Caveat two."}],
+        obligations=[
+            {
+                "title": "GDPR: a processing agreement",
+                "summary": "Any processor needs a contract.",
+                "conditions": {"open_api_host": "Sign the host's data processing agreement."},
+                "in_effect": True,
+            },
+            {"title": "AI Act proposal", "summary": "Later.", "in_effect": False},
+        ],
+    )
+
+    risks = executive_summary(given)["risks"]
+
+    assert [r["kind"] for r in risks] == ["caveat", "obligation", "caveat"]
+    assert risks[1]["text"] == (
+        "GDPR: a processing agreement: Sign the host's data processing agreement."
+    )

@@ -120,8 +120,22 @@ def test_response_has_the_contract_shape(client) -> None:
         "close_call",
         "ranking",
         "caveats",
+        "notes",
+        "changes",
+        "next_steps",
+        "message",
+        "obligations",
         "costs",
+        "shortlist",
     }
+    assert result["message"] == ""  # a pick was made
+    assert all(isinstance(note, str) and note for note in result["notes"])
+    for change in result["changes"]:
+        assert set(change) == {"question", "answer", "new_top", "text"}
+        assert change["new_top"] != result["top"]
+    assert result["next_steps"]
+    for step in result["next_steps"]:
+        assert set(step) >= {"title", "kind", "description", "steps", "commands"}
     assert result["ruleset_version"] == get_ruleset(client)["version"]
     assert isinstance(result["close_call"], bool)
     approaches = {approach["key"] for approach in get_ruleset(client)["approaches"]}
@@ -156,7 +170,13 @@ def assert_excluded_last(result: dict[str, Any]) -> None:
     kept = [entry["score"] for entry in result["ranking"] if not entry["excluded"]]
     assert kept == sorted(kept, reverse=True)
     top = result["ranking"][0]
-    assert result["top"] == (None if top["excluded"] else top["approach"])
+    if result["top"] is None:
+        # Either every approach is excluded, or the answers give no signal: both say why.
+        assert result["message"]
+        assert top["excluded"] or all(not entry["reasons"] for entry in result["ranking"])
+    else:
+        assert result["top"] == top["approach"]
+        assert not top["excluded"]
 
 
 def test_every_score_is_the_sum_of_its_reasons(client) -> None:
@@ -207,7 +227,13 @@ def test_null_answers_count_as_unanswered(client) -> None:
 def test_answers_to_hidden_questions_are_ignored(client) -> None:
     # ``uptime`` is only asked in production.
     hidden = recommend(client, {"stage": "prototype", "uptime": "mission_critical"})
-    assert hidden == recommend(client, {"stage": "prototype"})
+    plain = recommend(client, {"stage": "prototype"})
+    assert hidden["ranking"] == plain["ranking"]
+    assert hidden["top"] == plain["top"]
+    # ... and the caller is told which answer did not count, and why.
+    [dropped] = [c for c in hidden["caveats"] if c not in plain["caveats"]]
+    assert dropped.startswith("Not counted:")
+    assert "uptime" in dropped
     shown = recommend(client, {"stage": "production", "uptime": "mission_critical"})
     assert shown != recommend(client, {"stage": "production"})
 
@@ -263,4 +289,11 @@ def test_random_valid_answers_give_consistent_rankings(client, data: st.DataObje
     assert_scores_add_up(result)
     assert_excluded_last(result)
     excluded = {entry["approach"] for entry in result["ranking"] if entry["excluded"]}
-    assert ("closed_api" in excluded) == (given_answers.get("data_sensitivity") == "regulated")
+    # The standard closed API is out for regulated data, and for mission-critical work (no
+    # SLA), which counts only where the uptime question is asked: in production.
+    regulated = given_answers.get("data_sensitivity") == "regulated"
+    needs_sla = (
+        given_answers.get("uptime") == "mission_critical"
+        and given_answers.get("stage") == "production"
+    )
+    assert ("closed_api" in excluded) == (regulated or needs_sla)

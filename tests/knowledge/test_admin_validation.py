@@ -346,10 +346,16 @@ def test_an_answer_that_rules_test_cannot_be_deleted(admin_client) -> None:
     question = Question.objects.get(key="workload_mix")
     response = edit(admin_client, question, **{"options-1-DELETE": "on"})
     _, formset_errors = inline_errors(response)
-    assert formset_errors == [
-        "The answer 'Several tasks with different needs' cannot be deleted: these rules test "
-        "it: 'Mixed tasks: route each one'. Change or delete those rules first."
-    ]
+    testing = Rule.objects.filter(
+        conditions__question=question, conditions__option__key="mixed_tasks"
+    ).values_list("name", flat=True)
+    [error] = formset_errors
+    assert error.startswith(
+        "The answer 'Several tasks with different needs' cannot be deleted: these rules test it:"
+    )
+    assert error.endswith("Change or delete those rules first.")
+    assert "'Mixed tasks: route each one'" in error
+    assert all(f"'{name}'" in error for name in testing)
     assert question.options.count() == 2
     assert RuleCondition.objects.filter(option__key="mixed_tasks").exists()
 

@@ -287,6 +287,18 @@ def test_a_price_edit_applies_on_the_next_request() -> None:
     assert cost(after, "closed_api")["monthly_usd"] > cost(before, "closed_api")["monthly_usd"]
 
 
+def test_the_result_page_draws_what_moves_a_cost_that_depends_on_use(client: Client) -> None:
+    for key, value in {"data_sensitivity": "non_sensitive", "requests_per_day": "20000"}.items():
+        client.post(f"/wizard/step/{key}/", {"answer": value})
+    response = client.get("/wizard/result/")
+    pick = response.context["outcome"]["costs"]["analysis"]["sensitivity"][0]
+    assert any(row["low_usd"] != row["high_usd"] for row in pick["inputs"])
+    html = unescape(response.content.decode())
+    assert html.count('src="data:image/svg+xml;base64,') == 2  # the volume and tornado charts
+    assert f"What moves the monthly cost of {pick['option_label']}" in html
+    assert "stays at" not in html
+
+
 def test_no_costs_without_a_volume() -> None:
     assert result({"data_sensitivity": "sensitive"})["costs"] is None
 
@@ -297,7 +309,12 @@ def test_the_result_page_shows_chart_break_even_sensitivity_and_gpu_prices(clien
     response = client.get("/wizard/result/")
     html = unescape(response.content.decode())
     analysis = response.context["outcome"]["costs"]["analysis"]
-    assert html.count('src="data:image/svg+xml;base64,') >= 2  # the volume and tornado charts
+    # The volume chart; the pick (one self-hosted replica with room to spare) costs the same
+    # whatever the tokens, which the page says in words instead of drawing flat bars.
+    assert html.count('src="data:image/svg+xml;base64,') == 1
+    pick = analysis["sensitivity"][0]
+    assert all(row["low_usd"] == row["high_usd"] for row in pick["inputs"])
+    assert f"The monthly cost of {pick['option_label']} stays at" in html
     assert "The figures behind the chart" in html
     assert "What would move these figures" in html
     kinds = {g["kind"] for g in analysis["gpu_prices"]}

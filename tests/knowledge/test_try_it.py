@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -94,7 +95,7 @@ def test_caveats_are_listed(admin_client) -> None:
     )
     caveats = response.context["outcome"]["caveats"]
     assert len(caveats) == 1
-    assert caveats[0]["text"] in response.content.decode()
+    assert caveats[0]["text"] in unescape(response.content.decode())
 
 
 def test_answers_to_questions_that_are_not_asked_are_reported(admin_client) -> None:

@@ -535,6 +535,7 @@ FORMS: list[tuple[str | None, Callable[[Scene], str]]] = [
     (None, lambda s: "/wizard/restart/"),
     (None, lambda s: "/plan/add/"),
     (None, lambda s: "/plan/remove/0/"),
+    (None, lambda s: "/plan/from-result/"),
     (None, lambda s: "/accounts/signup/"),
     (None, lambda s: "/accounts/login/"),
     (None, lambda s: "/accounts/password_reset/"),

@@ -126,6 +126,9 @@ def test_the_shortlist_is_there_when_the_result_has_one(client, viewer, org) -> 
 
 def test_without_a_shortlist_there_is_no_shortlist_heading(client, viewer, org) -> None:
     report = make_report(org, answers=preset_answers(PRICED))
+    snapshot = report.snapshot
+    snapshot.pop("shortlist", None)  # a report saved before shortlists existed
+    Report.objects.filter(pk=report.pk).update(snapshot=snapshot)
     client.force_login(viewer)
 
     assert "shortlist" not in markdown(client, report).lower()
@@ -150,3 +153,19 @@ def test_the_json_export_has_the_summary_too(client, viewer, org) -> None:
     assert document["summary"]["state"] == "pick"
     assert document["summary"]["pick"]["approach"] == report.snapshot["top"]["key"]
     assert document["result"] == report.snapshot
+
+
+def test_the_shortlist_of_a_real_result_is_in_the_markdown(client, viewer, org) -> None:
+    report = make_report(org, answers=preset_answers(PRICED))
+    client.force_login(viewer)
+    shortlist = report.snapshot.get("shortlist")
+    if not shortlist:
+        pytest.skip("this knowledge gives no shortlist")
+
+    text = markdown(client, report).split("## Models to shortlist", 1)[1].split("\n## ", 1)[0]
+
+    for group in shortlist:
+        for model in group["models"]:
+            assert f"| {model['name']} | {model['vendor']} |" in text
+            if model["monthly_usd"] is not None:
+                assert money(model["monthly_usd"]) in text

@@ -31,7 +31,7 @@ def test_the_step_opened_from_the_review_posts_back_with_it(answered) -> None:
 
 
 def test_changing_an_answer_from_the_review_returns_to_the_review(answered) -> None:
-    response = answered.post("/wizard/step/data_sensitivity/?next=review", {"answer": "sensitive"})
+    response = answered.post("/wizard/step/team_capacity/?next=review", {"answer": "ml_team"})
 
     assert response.status_code == 302
     assert response["Location"] == "/wizard/review/"
@@ -46,7 +46,7 @@ def test_changing_an_answer_from_the_result_returns_to_the_result(answered) -> N
 
 def test_with_htmx_the_review_comes_back_in_place(answered) -> None:
     response = answered.post(
-        "/wizard/step/data_sensitivity/?next=review", {"answer": "regulated"}, **HTMX
+        "/wizard/step/team_capacity/?next=review", {"answer": "ml_team"}, **HTMX
     )
 
     assert response.status_code == 200
@@ -56,7 +56,7 @@ def test_with_htmx_the_review_comes_back_in_place(answered) -> None:
 
 def test_with_htmx_the_result_is_a_client_redirect(answered) -> None:
     response = answered.post(
-        "/wizard/step/data_sensitivity/?next=result", {"answer": "regulated"}, **HTMX
+        "/wizard/step/team_capacity/?next=result", {"answer": "ml_team"}, **HTMX
     )
 
     assert response["HX-Redirect"] == "/wizard/result/"

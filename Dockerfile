@@ -3,6 +3,10 @@
 FROM python:3.12-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
+# WeasyPrint (the PDF exports) needs Pango, HarfBuzz's subsetter and a font.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 advisor
 COPY pyproject.toml README.md ./
 COPY advisor ./advisor

@@ -4,11 +4,12 @@ SHELL := /bin/sh
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
-.PHONY: help run test lint format check-chromium check-nginx bench
+.PHONY: help run test lint format check-chromium check-nginx check-weasyprint bench
 
 help:
-	@echo "make run   - set up and serve the app at http://127.0.0.1:8000/"
+	@echo "make run   - set up and serve the app at http://127.0.0.1:$(PORT)/ (PORT=8001 make run)"
 	@echo "make test  - set up, then lint, type-check and run the whole test suite"
 
 $(PY):
@@ -22,10 +23,10 @@ $(STAMP): pyproject.toml | $(PY)
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) check-weasyprint
 	@DJANGO_DEBUG=1 $(PY) manage.py migrate --verbosity 0
 	@DJANGO_DEBUG=1 $(PY) manage.py collectstatic --noinput --verbosity 0
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 check-chromium:
 	@bin/ensure-chromium
@@ -33,12 +34,15 @@ check-chromium:
 check-nginx:
 	@bin/ensure-nginx
 
+check-weasyprint:
+	@bin/ensure-weasyprint-libs
+
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check --quiet .
 	@$(VENV)/bin/ruff format --check --quiet .
 	@$(VENV)/bin/mypy
 
-test: $(STAMP) lint check-chromium check-nginx
+test: $(STAMP) lint check-chromium check-nginx check-weasyprint
 	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	@$(PY) -m pytest -q
 

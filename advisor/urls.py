@@ -5,6 +5,8 @@ from advisor import views
 from advisor.reports import views as report_views
 from advisor.wizard import views as wizard_views
 
+handler404 = views.page_not_found
+
 urlpatterns = [
     path("", wizard_views.home, name="home"),
     path("", include("advisor.wizard.urls")),
@@ -15,6 +17,7 @@ urlpatterns = [
     path("orgs/", include("advisor.orgs.urls")),
     path("", include("advisor.reports.urls")),
     path("s/<str:token>/", report_views.shared, name="shared"),
+    path("s/<str:token>/export.pdf", report_views.shared_pdf, name="shared_pdf"),
     path("api/v1/", include("advisor.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,15 +1,17 @@
-"""Project-wide endpoints: the health check, the favicon and the CSRF failure page."""
+"""Project-wide endpoints: the health check, the favicon, the CSRF failure and 404 pages."""
 
 from __future__ import annotations
 
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from advisor.http import NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +40,29 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """403 for a form without a valid CSRF token, in our layout (Django's own page has an
     inline style that our Content-Security-Policy blocks)."""
     return render(request, "403_csrf.html", status=403)
+
+
+API_PREFIX = "/api/v1/"
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 in our words (``handler404``, used when debug is off).
+
+    Only a :class:`~advisor.http.NotFound`'s message is shown; Django's own ("Resolver404",
+    "No Report matches the given query.") are for developers. Under ``/api/v1/`` the answer
+    is JSON in the API's error shape.
+    """
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(
+            {
+                "errors": {
+                    "path": [
+                        f"No API endpoint at {request.path}: see {API_PREFIX}openapi.json "
+                        "for the endpoints there are."
+                    ]
+                }
+            },
+            status=404,
+        )
+    message = str(exception.args[0]) if isinstance(exception, NotFound) and exception.args else ""
+    return render(request, "404.html", {"message": message}, status=404)

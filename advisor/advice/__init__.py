@@ -11,6 +11,7 @@ wizard result / report snapshot / API response.
 - ``plan``: the hybrid routing plan over several workloads.
 - ``snapshot``: a report's kind, its inputs, and the snapshot built from them.
 - ``charts``: the cost chart, drawn from a result's figures when a page shows it.
+- ``summary``: the executive summary of a result or plan, from its outcome alone.
 """
 
 from __future__ import annotations

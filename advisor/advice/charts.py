@@ -22,7 +22,7 @@ CHART_CACHE_SECONDS = 24 * 60 * 60
 
 def chart_image(chart: Mapping[str, Any]) -> dict[str, Any]:
     """``{"data_uri", "title", "description", "table"}`` for a cost analysis's ``chart``."""
-    key = "chart:" + hashlib.sha256(json.dumps(chart, sort_keys=True).encode()).hexdigest()
+    key = "chart:v2:" + hashlib.sha256(json.dumps(chart, sort_keys=True).encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -33,17 +33,22 @@ def chart_image(chart: Mapping[str, Any]) -> dict[str, Any]:
         for volume, api, hosted in chart["series"]
     ]
     be = chart["break_even"]
-    drawn = render_chart(
-        series,
-        chart["user_requests_per_day"],
-        costs.BreakEven(be["kind"], be["requests_per_day"], be["checked_up_to"]),
-        chart["title"],
-        api_label=chart["first_label"],
-        self_hosted_label=chart["second_label"],
-        names=(chart["first_label"], chart["second_label"]),
+    drawn, narrow = (
+        render_chart(
+            series,
+            chart["user_requests_per_day"],
+            costs.BreakEven(be["kind"], be["requests_per_day"], be["checked_up_to"]),
+            chart["title"],
+            api_label=chart["first_label"],
+            self_hosted_label=chart["second_label"],
+            names=(chart["first_label"], chart["second_label"]),
+            narrow=is_narrow,
+        )
+        for is_narrow in (False, True)
     )
     image = {
         "data_uri": drawn.data_uri,
+        "narrow_data_uri": narrow.data_uri,
         "title": drawn.title,
         "description": drawn.description,
         "table": [
@@ -72,26 +77,31 @@ def tornado_image(entry: Mapping[str, Any]) -> dict[str, Any] | None:
     ]
     if not inputs:
         return None
-    key = "tornado:" + hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest()
+    key = "tornado:v2:" + hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
         return cached
     from advisor.costs.chart import Bar, render_tornado  # matplotlib: only when drawn
 
-    drawn = render_tornado(
-        f"What moves the monthly cost of {entry['option_label']}",
-        Decimal(str(entry["monthly_usd"])),
-        [
-            Bar(
-                row["input"],
-                row["low_label"],
-                row["high_label"],
-                Decimal(str(row["low_usd"])),
-                Decimal(str(row["high_usd"])),
-            )
-            for row in inputs
-        ],
-    )
-    image = {"data_uri": drawn.data_uri, "title": drawn.title, "description": drawn.description}
+    title = f"What moves the monthly cost of {entry['option_label']}"
+    bars = [
+        Bar(
+            row["input"],
+            row["low_label"],
+            row["high_label"],
+            Decimal(str(row["low_usd"])),
+            Decimal(str(row["high_usd"])),
+        )
+        for row in inputs
+    ]
+    base = Decimal(str(entry["monthly_usd"]))
+    drawn = render_tornado(title, base, bars)
+    narrow = render_tornado(title, base, bars, narrow=True)
+    image = {
+        "data_uri": drawn.data_uri,
+        "narrow_data_uri": narrow.data_uri,
+        "title": drawn.title,
+        "description": drawn.description,
+    }
     cache.set(key, image, CHART_CACHE_SECONDS)
     return image

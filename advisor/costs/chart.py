@@ -43,6 +43,8 @@ _RC = {
     "text.parse_math": False,
 }
 _LOCK = threading.Lock()
+WIDE_SIZE = (6.4, 4.4)  # inches at 100 dpi: 640 x 440 px
+NARROW_SIZE = (3.6, 4.6)  # for a phone: about the width it is shown at, so text stays ~10 px
 
 
 class ChartRow(NamedTuple):
@@ -90,8 +92,11 @@ def render_chart(
     api_label: str = "API (pay per token)",
     self_hosted_label: str = "Self-hosted (rented GPUs)",
     names: tuple[str, str] = ("the API", "self-hosting"),
+    narrow: bool = False,
 ) -> Chart:
-    """Draw the cost curves from :func:`advisor.costs.breakeven.curve` as an SVG chart.
+    """Draw the cost curves from :func:`advisor.costs.breakeven.curve` as an SVG chart;
+    ``narrow``: for a phone's width, where the wide chart's labels would shrink to a few
+    pixels (taller, the title and legend on more lines, fewer ticks).
 
     When the user's volume is above zero, ``series`` must contain a point at exactly that
     volume (``curve`` guarantees it).
@@ -109,7 +114,13 @@ def render_chart(
     table = _table(series, by_volume, user_requests_per_day, be_volume)
     with _LOCK, mpl.rc_context(_RC):  # type: ignore[arg-type]  # keys are rcParams names
         svg = _draw(
-            series, user_point, be_volume, title, api_label=api_label, sh_label=self_hosted_label
+            series,
+            user_point,
+            be_volume,
+            title,
+            api_label=api_label,
+            sh_label=self_hosted_label,
+            narrow=narrow,
         )
     return Chart(svg=svg, title=title, description=description, table=table)
 
@@ -179,11 +190,16 @@ def _draw(
     *,
     api_label: str,
     sh_label: str,
+    narrow: bool = False,
 ) -> str:
     # Fixed margins: a constrained layout measures every label several times, and text
     # measurement is most of the drawing time.
-    fig = Figure(figsize=(6.4, 4.4), dpi=100)
-    fig.subplots_adjust(left=0.13, right=0.97, top=0.86, bottom=0.2)
+    if narrow:
+        fig = Figure(figsize=NARROW_SIZE, dpi=100)
+        fig.subplots_adjust(left=0.2, right=0.95, top=0.82, bottom=0.27)
+    else:
+        fig = Figure(figsize=WIDE_SIZE, dpi=100)
+        fig.subplots_adjust(left=0.13, right=0.97, top=0.86, bottom=0.2)
     ax = fig.add_subplot()
     volumes = [p.requests_per_day for p in series]
     api = [float(p.api_usd) for p in series]
@@ -218,7 +234,11 @@ def _draw(
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _compact(v, "$")))
     ax.grid(visible=True, which="major", color="#d1d5db", linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.set_title("\n".join(textwrap.wrap(title, 70)))
+    ax.set_title(
+        "\n".join(textwrap.wrap(title, 34 if narrow else 70)), fontsize=10 if narrow else None
+    )
+    if narrow:
+        ax.xaxis.set_major_locator(LogLocator(base=100))
 
     if be_volume is not None:
         ax.axvline(be_volume, color=BREAK_EVEN_COLOUR, linestyle="--", linewidth=1.4)
@@ -236,7 +256,7 @@ def _draw(
         if self_hosted is not None:
             _point_label(ax, user, self_hosted, SELF_HOSTED_COLOUR, higher=not api_higher)
 
-    fig.legend(loc="lower center", ncols=2, frameon=False)
+    fig.legend(loc="lower center", ncols=1 if narrow else 2, frameon=False)
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Title": title})
     return buffer.getvalue()
@@ -323,9 +343,12 @@ class Bar:
     high_usd: Decimal
 
 
-def render_tornado(title: str, base_usd: Decimal, bars: Sequence[Bar]) -> Chart:
+def render_tornado(
+    title: str, base_usd: Decimal, bars: Sequence[Bar], *, narrow: bool = False
+) -> Chart:
     """A small tornado chart: for each input, a bar from the monthly cost at its low value to
-    the cost at its high value, across a line at today's estimate."""
+    the cost at its high value, across a line at today's estimate (``narrow``: for a
+    phone, the inputs' names above their bars)."""
     if not bars:
         raise ValueError("bars is empty")
     description = "; ".join(
@@ -337,11 +360,15 @@ def render_tornado(title: str, base_usd: Decimal, bars: Sequence[Bar]) -> Chart:
     with _LOCK, mpl.rc_context(_RC):  # type: ignore[arg-type]  # keys are rcParams names
         # A long option name ("GPT-5 mini + Llama 4 Maverick on ...") wraps; the title is set
         # over the whole figure and the plot starts below however many lines it takes.
-        lines = textwrap.wrap(title, 70)
-        height = 0.9 + 0.75 * len(bars) + 0.2 * (len(lines) - 1)
-        fig = Figure(figsize=(6.4, height), dpi=100)
+        # ``narrow``: a phone's width, the inputs' names above their bars.
+        lines = textwrap.wrap(title, 34 if narrow else 70)
+        width = NARROW_SIZE[0] if narrow else WIDE_SIZE[0]
+        per_bar = 0.9 if narrow else 0.75
+        height = (1.0 if narrow else 0.9) + per_bar * len(bars) + 0.2 * (len(lines) - 1)
+        fig = Figure(figsize=(width, height), dpi=100)
+        left, right = (0.06, 0.94) if narrow else (0.34, 0.95)
         fig.subplots_adjust(
-            left=0.34, right=0.95, top=1 - (0.16 + 0.2 * len(lines)) / height, bottom=0.45 / height
+            left=left, right=right, top=1 - (0.16 + 0.2 * len(lines)) / height, bottom=0.45 / height
         )
         fig.suptitle("\n".join(lines), fontsize=11, y=1 - 0.06 / height, va="top")
         ax = fig.add_subplot()
@@ -369,7 +396,19 @@ def render_tornado(title: str, base_usd: Decimal, bars: Sequence[Bar]) -> Chart:
                 color=USER_COLOUR,
             )
         ax.axvline(float(base_usd), color=USER_COLOUR, linestyle=":", linewidth=1.4)
-        ax.set_yticks(range(len(bars)), [bar.label for bar in reversed(bars)])
+        if narrow:  # the names above the bars, not in a left margin the phone lacks
+            ax.set_yticks([])
+            for row, bar in enumerate(reversed(bars)):
+                ax.annotate(
+                    bar.label,
+                    (0, row + 0.32),
+                    xycoords=("axes fraction", "data"),
+                    va="bottom",
+                    fontsize=8.5,
+                )
+            ax.set_ylim(-0.5, len(bars) - 0.1)
+        else:
+            ax.set_yticks(range(len(bars)), [bar.label for bar in reversed(bars)])
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: _compact(v, "$")))
         lows = [float(bar.low_usd) for bar in bars] + [float(base_usd)]
         highs = [float(bar.high_usd) for bar in bars] + [float(base_usd)]

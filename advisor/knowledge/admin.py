@@ -47,7 +47,11 @@ def try_it_url(**params: str) -> str:
 
 
 class KnowledgeAdmin(admin.ModelAdmin):
-    """Shared by every knowledge admin: list rows report model errors instead of crashing."""
+    """Shared by every knowledge admin: list rows report model errors instead of crashing;
+    ``admin.css`` keeps the lists within a laptop's width (1366 px)."""
+
+    class Media:
+        css = {"all": ("advisor/css/admin.css",)}
 
     def get_changelist_form(self, request: HttpRequest, **kwargs: Any) -> Any:
         return super().get_changelist_form(request, form=forms.ListRowForm, **kwargs)
@@ -263,6 +267,9 @@ class RuleConditionInline(admin.TabularInline):
     extra = 1
     verbose_name = "condition"
     verbose_name_plural = "conditions (all must hold; a rule without conditions always applies)"
+
+    class Media:
+        js = ("advisor/js/admin-conditions.js",)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "option":

@@ -263,12 +263,28 @@ class RuleForm(forms.ModelForm):
         widgets = {"rationale": forms.Textarea(attrs={"rows": 3})}
 
 
+class OptionByQuestionSelect(forms.Select):
+    """The option picker: each <option> says its question (``data-question``), so the admin's
+    ``admin-conditions.js`` offers only the chosen question's options."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__({"data-filter-by-question": "", **(attrs or {})}, choices)
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-question"] = str(instance.question_id)
+        return option
+
+
 class RuleConditionForm(forms.ModelForm):
     """A condition; ``RuleCondition.clean`` checks it against the question in its row."""
 
     class Meta:
         model = RuleCondition
         fields = ("question", "operator", "option", "threshold")
+        widgets = {"option": OptionByQuestionSelect}
 
 
 # --- dimensions and ratings --------------------------------------------------------------

@@ -36,8 +36,9 @@ calling one of these helpers with the code from its URL::
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
+from advisor.http import NotFound
 from advisor.orgs.models import Membership, Role
 
 
@@ -46,14 +47,14 @@ def get_membership(request: HttpRequest, org_code: str) -> Membership:
     user = request.user
     if not user.is_authenticated:
         # Views are @login_required; this only guards against a forgotten decorator.
-        raise Http404("No such organisation.")
+        raise NotFound("No such organisation.")
     membership = (
         Membership.objects.select_related("org", "user")
         .filter(org__code=org_code, user=user)
         .first()
     )
     if membership is None:
-        raise Http404("No such organisation.")
+        raise NotFound("No such organisation.")
     return membership
 
 

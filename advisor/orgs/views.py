@@ -45,9 +45,10 @@ ROLE_ORDER = {Role.OWNER: 0, Role.EDITOR: 1, Role.VIEWER: 2}
 
 
 def _safe_next(request: HttpRequest) -> str:
-    """The ``next`` parameter if it points at this site, else an empty string."""
+    """The ``next`` parameter if it is a path on this site, else an empty string (a bare
+    word would be read by ``redirect`` as a view name, and fail)."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
@@ -139,6 +140,7 @@ def org_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def org_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Create an organisation; its creator becomes its owner."""
+    back = _safe_next(request)
     if request.method == "POST":
         form = OrganisationForm(request.POST)
         if form.is_valid():
@@ -146,10 +148,10 @@ def org_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 org = form.save()
                 Membership.objects.create(org=org, user=request.user, role=Role.OWNER)
             messages.success(request, f"Created {org.name}. You are its owner.")
-            return redirect(org)
+            return redirect(back or org.get_absolute_url())
     else:
         form = OrganisationForm()
-    return render(request, "orgs/org_form.html", {"form": form})
+    return render(request, "orgs/org_form.html", {"form": form, "next": back})
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,11 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from advisor import advice
 from advisor.advice.pricing import ASSUMPTION_FIELDS, given_assumptions
-from advisor.http import AuthenticatedHttpRequest
+from advisor.advice.summary import executive_summary
+from advisor.http import AuthenticatedHttpRequest, NotFound
 from advisor.knowledge.ruleset import current_knowledge
 from advisor.orgs.access import get_membership, get_membership_for_edit, require_role
 from advisor.orgs.models import Membership, Role
-from advisor.reports import throttle
+from advisor.reports import pdf, throttle
 from advisor.reports.diff import compare_snapshots
 from advisor.reports.forms import ReportDetailsForm, SaveReportForm, ShareLinkForm
 from advisor.reports.models import Report, ShareLink, hash_token
@@ -180,13 +181,21 @@ def report_rerun(request: AuthenticatedHttpRequest, org_code: str, code: str) ->
     report = _report(membership, code)
     knowledge = current_knowledge()
     inputs = advice.usable_inputs(knowledge, report.kind, report.inputs)
+    snapshot = advice.build_snapshot(knowledge, report.kind, inputs)
+    if inputs == report.inputs and _undated(snapshot) == _undated(report.snapshot):
+        messages.info(
+            request,
+            "Nothing has changed since this report: today's rules and prices (knowledge base "
+            f"version {knowledge.version}) give the same result, so no new report was made.",
+        )
+        return redirect(report)
     rerun = Report.objects.create(
         org=membership.org,
         title=report.title,
         notes=report.notes,
         kind=report.kind,
         inputs=inputs,
-        snapshot=advice.build_snapshot(knowledge, report.kind, inputs),
+        snapshot=snapshot,
         ruleset_version=knowledge.version,
         previous=report,
         created_by=request.user,
@@ -201,6 +210,15 @@ def report_rerun(request: AuthenticatedHttpRequest, org_code: str, code: str) ->
     return redirect(rerun)
 
 
+def _undated(value: Any) -> Any:
+    """A snapshot without the days it was computed on, to tell whether a re-run changes it."""
+    if isinstance(value, dict):
+        return {k: _undated(v) for k, v in value.items() if k != "computed_on"}
+    if isinstance(value, list):
+        return [_undated(v) for v in value]
+    return value
+
+
 @login_required
 @require_GET
 def report_export(
@@ -208,9 +226,11 @@ def report_export(
 ) -> HttpResponse:
     membership = get_membership(request, org_code)
     report = _report(membership, code)
-    if fmt not in {"md", "json"}:
-        raise Http404("We export reports as .md or .json.")
+    if fmt not in {"md", "json", "pdf"}:
+        raise NotFound("We export reports as .md, .json or .pdf.")
     filename = slugify(report.title) or "report"
+    if fmt == "pdf":
+        return _pdf_response(request, report, shared=False)
     if fmt == "json":
         document = {
             "title": report.title,
@@ -228,6 +248,7 @@ def report_export(
                     "weights": report.inputs.get("weights"),
                 }
             ),
+            "summary": executive_summary(report.snapshot),
             "result": report.snapshot,
         }
         response: HttpResponse = JsonResponse(document, json_dumps_params={"indent": 2})
@@ -307,6 +328,57 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     The token is looked up first: a link that exists is never refused by the miss limit,
     which only stops a client that keeps guessing.
     """
+    link, refused = _shared_link(request, token)
+    if refused is not None:
+        return refused
+    assert link is not None
+    ShareLink.objects.filter(pk=link.pk).update(
+        view_count=F("view_count") + 1, last_viewed_at=timezone.now()
+    )
+    report = link.report
+    context = {"report": report, "outcome": report.snapshot, "link": link, "token": token}
+    return _private(render(request, "reports/shared.html", context))
+
+
+@require_GET
+@never_cache
+def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """A shared report as PDF: the same link, the same refusals as its page."""
+    link, refused = _shared_link(request, token)
+    if refused is not None:
+        return refused
+    assert link is not None
+    return _private(_pdf_response(request, link.report, shared=True))
+
+
+def pdf_html(request: HttpRequest, report: Report, *, shared: bool) -> str:
+    """The HTML a report's PDF is drawn from: its own partials in ``pdf_base.html``."""
+    return render_to_string(
+        "reports/pdf_base.html",
+        {
+            "report": report,
+            "outcome": report.snapshot,
+            "shared": shared,
+            "report_url": request.build_absolute_uri(request.path.rsplit("/", 1)[0] + "/"),
+        },
+    )
+
+
+def _pdf_response(request: HttpRequest, report: Report, *, shared: bool) -> HttpResponse:
+    paper = pdf.paper_size(request.GET.get("paper"))
+    if paper is None:
+        raise NotFound("We print on A4 (the default) or Letter (?paper=letter).")
+    html = pdf_html(request, report, shared=shared)
+    document = pdf.cached_pdf(html, base_url=request.build_absolute_uri("/"), paper=paper)
+    response = HttpResponse(document, content_type="application/pdf")
+    filename = slugify(report.title) or "report"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response
+
+
+def _shared_link(request: HttpRequest, token: str) -> tuple[ShareLink | None, HttpResponse | None]:
+    """The live link of ``token``, or the refusal to send: 429 for a client that keeps
+    guessing, 404 for an unknown, revoked or expired link."""
     link = (
         ShareLink.objects.select_related("report", "report__org")
         .filter(token_hash=hash_token(token))
@@ -314,17 +386,13 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     )
     if link is None:
         if throttle.is_blocked(request):
-            return _private(render(request, "reports/shared_throttled.html", status=429))
+            return None, _private(render(request, "reports/shared_throttled.html", status=429))
         throttle.record_miss(request)
     if link is None or not link.is_active:
         status = link.status if link else "unknown"
-        return _private(render(request, "reports/link_gone.html", {"status": status}, status=404))
-    ShareLink.objects.filter(pk=link.pk).update(
-        view_count=F("view_count") + 1, last_viewed_at=timezone.now()
-    )
-    report = link.report
-    context = {"report": report, "outcome": report.snapshot, "link": link}
-    return _private(render(request, "reports/shared.html", context))
+        gone = render(request, "reports/link_gone.html", {"status": status}, status=404)
+        return None, _private(gone)
+    return link, None
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -335,6 +403,14 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _report(membership: Membership, code: str) -> Report:
-    return get_object_or_404(
-        Report.objects.select_related("previous", "created_by"), org=membership.org, code=code
+    report = (
+        Report.objects.select_related("previous", "created_by")
+        .filter(org=membership.org, code=code)
+        .first()
     )
+    if report is None:
+        raise NotFound(
+            "This organisation has no such report: it may have been deleted, or the link is "
+            "mistyped."
+        )
+    return report

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 
 from advisor.advice.pricing import ASSUMPTION_FIELDS as ASSUMPTION_FIELDS
+from advisor.advice.summary import lower_first
 from advisor.engine import DEFAULT_WEIGHT
 from advisor.forms import NumberWithUnit, OptionCards
 from advisor.knowledge.ruleset import DimensionInfo, QuestionInfo
@@ -55,6 +57,17 @@ class AnswerForm(forms.Form):
         self.fields[ANSWER] = answer_field(question, heading=True)
 
 
+RATING_NOTE = re.compile(r"\s*\((?:higher|lower) is [^)]*\)")
+
+
+def _importance_help(description: str) -> str:
+    """A dimension's description as help for "how much does it matter": without the note on
+    which way its 1-to-5 ratings run ("(higher is freer)"), which is about the approaches,
+    not about the visitor's priority."""
+    text = RATING_NOTE.sub("", description).strip()
+    return f"{text} 0: not at all, 5: critical." if text else "0: not at all, 5: critical."
+
+
 class PrioritiesForm(forms.Form):
     """How much each comparison dimension matters, 0 (not at all) to 5 (critical)."""
 
@@ -63,11 +76,11 @@ class PrioritiesForm(forms.Form):
         self.dimensions = dimensions
         for dimension in dimensions:
             self.fields[dimension.key] = forms.IntegerField(
-                label=dimension.label,
+                label=f"How much does {lower_first(dimension.label)} matter to you?",
                 min_value=0,
                 max_value=5,
                 initial=DEFAULT_WEIGHT,
-                help_text=dimension.description,
+                help_text=_importance_help(dimension.description),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 1}),
                 error_messages={
                     "required": "Give a number from 0 to 5.",

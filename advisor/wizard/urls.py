@@ -6,6 +6,7 @@ app_name = "wizard"
 
 urlpatterns = [
     path("wizard/", views.start, name="start"),
+    path("wizard/start-over/", views.start_over, name="start_over"),
     path("wizard/restart/", views.restart, name="restart"),
     path("wizard/step/<slug:key>/", views.question, name="question"),
     path("wizard/priorities/", views.priorities, name="priorities"),

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import push_url
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from advisor import advice
 from advisor.advice import usable_answers, usable_weights
@@ -89,6 +89,21 @@ def start(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "wizard/resume.html", context)
 
 
+@require_GET
+def start_over(request: HtmxHttpRequest) -> HttpResponse:
+    """Ask before wiping the answers: "Start over" links here; the button POSTs to restart."""
+    knowledge = current_knowledge()
+    session = store.load(request)
+    answers = usable_answers(knowledge, session.answers) if session else {}
+    back = _back(request)
+    context = {
+        "answered": len(answers),
+        "weighted": bool(session and session.weights),
+        "back_url": reverse(f"wizard:{back}") if back else reverse("wizard:start"),
+    }
+    return render(request, "wizard/start_over.html", context)
+
+
 @require_POST
 def restart(request: HtmxHttpRequest) -> HttpResponse:
     knowledge = current_knowledge()
@@ -110,18 +125,60 @@ def question(request: HtmxHttpRequest, key: str) -> HttpResponse:
         # Removed by an editor, or hidden by an earlier answer: go where the user stands.
         return redirect(first_unanswered(steps, answers).url)
 
+    back = _back(request)
     if request.method == "POST":
         form = AnswerForm(step.question, request.POST)
         if form.is_valid():
+            shown_before = {s.key for s in steps}
             answers = {**answers, key: form.cleaned_data[ANSWER]}
             session = store.save(request, session, answers=answers)
             steps = steps_for(knowledge, answers)
+            if back:
+                return _return(request, knowledge, session, answers, steps, shown_before, back)
             _, following = neighbours(steps, find_step(steps, key) or steps[-1])
             return _advance(request, knowledge, session, answers, steps, following or steps[-1])
     else:
         initial = {ANSWER: answers[key]} if key in answers else {}
         form = AnswerForm(step.question, initial=initial)
-    return _render_step(request, knowledge, answers, steps, step, form)
+    return _render_step(request, knowledge, answers, steps, step, form, back=back)
+
+
+BACK_TO = ("review", "result")
+
+
+def _back(request: HtmxHttpRequest) -> str:
+    """Where a "Change" link came from (``?next=review`` or ``?next=result``), to go back
+    there after this one answer instead of walking every later step again."""
+    asked = request.GET.get("next") or request.POST.get("next") or ""
+    return asked if asked in BACK_TO else ""
+
+
+def _return(
+    request: HtmxHttpRequest,
+    knowledge: Knowledge,
+    session: WizardSession,
+    answers: dict[str, Any],
+    steps: list[Step],
+    shown_before: set[str],
+    back: str,
+) -> HttpResponse:
+    """After a changed answer: a question it newly reveals, if unanswered, then ``back``."""
+    revealed = next(
+        (
+            s
+            for s in steps
+            if s.kind == "question" and s.key not in shown_before and s.key not in answers
+        ),
+        None,
+    )
+    if revealed is not None:
+        return _advance(request, knowledge, session, answers, steps, revealed, back=back)
+    if back == "review":
+        return _advance(request, knowledge, session, answers, steps, steps[-1])
+    result_url = reverse("wizard:result")
+    if request.htmx:
+        return store.remember(HttpResponseClientRedirect(result_url), session)
+    return store.remember(HttpResponseRedirect(result_url), session)
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,6 +232,7 @@ def result(request: HtmxHttpRequest) -> HttpResponse:
         "outcome_key": key,
         "unanswered": unanswered,
         "change_base": reverse("wizard:question", args=["__key__"]).replace("__key__/", ""),
+        "change_query": "?next=result",
         "visible_keys": visible_keys,
         "preset": preset,
         "save_url": reverse("reports:save"),
@@ -192,10 +250,13 @@ def _advance(
     answers: dict[str, Any],
     steps: list[Step],
     following: Step,
+    *,
+    back: str = "",
 ) -> HttpResponse:
     """After a valid answer: the next step (htmx: its fragment and URL; else a redirect)."""
+    url = f"{following.url}?next={back}" if back else following.url
     if not request.htmx:
-        return store.remember(HttpResponseRedirect(following.url), session)
+        return store.remember(HttpResponseRedirect(url), session)
     form: Any = None
     if following.kind == "question" and following.question is not None:
         initial = {ANSWER: answers[following.key]} if following.key in answers else {}
@@ -204,8 +265,8 @@ def _advance(
         form = PrioritiesForm(
             knowledge.dimensions, initial=usable_weights(knowledge, session.weights)
         )
-    response = _render_step(request, knowledge, answers, steps, following, form)
-    push_url(response, following.url)
+    response = _render_step(request, knowledge, answers, steps, following, form, back=back)
+    push_url(response, url)
     return store.remember(response, session)
 
 
@@ -216,10 +277,15 @@ def _render_step(
     steps: list[Step],
     step: Step,
     form: Any,
+    *,
+    back: str = "",
 ) -> HttpResponse:
-    """Render ``step``; ``answers`` are the usable answers the view already checked."""
+    """Render ``step``; ``answers`` are the usable answers the view already checked;
+    ``back``: the page a "Change" link came from, where this answer returns."""
     previous, following = neighbours(steps, step)
     context = {
+        "back": back,
+        "back_url": reverse(f"wizard:{back}") if back else "",
         "step": step,
         "steps": steps,
         "form": form,

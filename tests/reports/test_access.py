@@ -17,7 +17,7 @@ ACTORS = ("owner", "editor", "viewer", "outsider", "anonymous")
 
 def test_unknown_export_format_is_404(client, viewer, report) -> None:
     client.force_login(viewer)
-    assert client.get(url(report, "export.pdf")).status_code == 404
+    assert client.get(url(report, "export.docx")).status_code == 404
 
 
 def test_report_codes_are_random_not_the_primary_key(client, owner, report) -> None:

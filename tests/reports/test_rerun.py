@@ -61,12 +61,27 @@ def test_rerun_after_a_rule_edit_shows_the_new_top_pick(client, editor, report) 
 def test_rerun_without_knowledge_changes_says_nothing_changed(client, owner, report) -> None:
     client.force_login(owner)
 
+    response = client.post(url(report, "rerun/"))
+
+    # No identical copy: back to the report, which says so.
+    assert response.status_code == 302
+    assert response["Location"] == url(report)
+    assert not Report.objects.filter(previous=report).exists()
+    page = text(client.get(response["Location"]))
+    assert "Nothing has changed since this report" in page
+
+
+def test_rerun_after_a_version_bump_with_the_same_result_says_nothing_else_changed(
+    client, owner, report
+) -> None:
+    knowledge.Rule.objects.first().save()  # a new knowledge version, same answers
+    client.force_login(owner)
+
     page = text(client.post(url(report, "rerun/"), follow=True))
 
     assert "What changed since the previous report" in page
     assert f"The recommendation is still <strong>{TOP}</strong>." in page
-    assert "Nothing else changed." in page
-    assert Report.objects.get(previous=report).snapshot == report.snapshot
+    assert Report.objects.get(previous=report).ruleset_version > report.ruleset_version
 
 
 def test_rerun_drops_answers_that_no_longer_fit_and_says_so(client, editor, report) -> None:
@@ -84,6 +99,7 @@ def test_rerun_drops_answers_that_no_longer_fit_and_says_so(client, editor, repo
 
 
 def test_deleting_the_previous_report_keeps_the_rerun(client, editor, report) -> None:
+    knowledge.Rule.objects.first().save()  # a new knowledge version: the re-run is a new report
     client.force_login(editor)
     client.post(url(report, "rerun/"))
     rerun = Report.objects.get(previous=report)

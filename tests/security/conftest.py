@@ -35,6 +35,9 @@ class Scene:
 @pytest.fixture
 def scene(org: Organisation, editor: AbstractBaseUser) -> Scene:  # noqa: F811
     report = make_report(org, created_by=editor)
+    # Saved under older rules, so a re-run makes a new report (an unchanged one makes none).
+    report.snapshot["ruleset_version"] -= 1
+    report.save(update_fields=["snapshot"])
     link, share_token = make_link(report)
     target = Membership.objects.create(org=org, user=make_user("tess"), role=Role.VIEWER)
     invitation, invitation_token = Invitation.issue(

@@ -81,6 +81,7 @@ ROUTES: dict[str, Entry] = {
     # The wizard and the routing plan: anonymous visitors' own session only.
     "": Entry(PUBLIC, (get(),)),
     "wizard/": Entry(PUBLIC, (get(302),)),  # no answers yet: to the first step
+    "wizard/start-over/": Entry(PUBLIC, (get(),)),  # asks first; the button posts to restart
     "wizard/restart/": Entry(PUBLIC, (post(),)),
     "wizard/step/<slug:key>/": Entry(PUBLIC, (get(), post(data={"answer": "regulated"}))),
     "wizard/priorities/": Entry(PUBLIC, (get(), post(200))),  # empty: re-rendered with errors
@@ -221,6 +222,7 @@ ROUTES: dict[str, Entry] = {
         ),
     ),
     "s/<str:token>/": Entry(SHARE, (get(),)),
+    "s/<str:token>/export.pdf": Entry(SHARE, (get(),)),
     # The JSON API.
     "api/v1/": Entry(API, (get(404),), other_methods_405=False),  # ninja's root: 404 always
     "api/v1/openapi.json": Entry(API, (get(),)),

@@ -238,3 +238,18 @@ def _changeform_data(page: Any) -> dict[str, Any]:
     from tests.knowledge import changeform_data
 
     return changeform_data(page)
+
+
+def test_the_markdown_export_cites_the_obligations(
+    client: Client,
+    org,  # noqa: F811
+    editor,  # noqa: F811
+) -> None:
+    report = make_report(org, created_by=editor, answers=US_HOSPITAL)
+    client.force_login(editor)
+    markdown = client.get(url(report, "export.md")).content.decode()
+    assert "## Compliance" in markdown
+    assert "not legal advice" in markdown
+    for ob in report.snapshot["obligations"]:
+        assert ob["url"] in markdown
+        assert f"last checked {ob['checked']}" in markdown

@@ -27,11 +27,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture
 def site(live_server) -> str:
-    """The live server's URL, with the shipped knowledge (flushed by earlier live tests)."""
+    """The live server's URL, with the shipped knowledge, obligations and model catalogue
+    (flushed by earlier live tests)."""
+    from advisor.catalogue.loader import load_catalogue
     from advisor.knowledge.loader import load_seed
+    from advisor.knowledge.regulation import load_regulation
     from advisor.knowledge.ruleset import clear_memo
 
     load_seed()
+    load_regulation()
+    load_catalogue()
     clear_memo()
     return live_server.url
 

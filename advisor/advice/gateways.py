@@ -404,3 +404,22 @@ def portkey_config(plan: Mapping[str, Any]) -> dict[str, Any]:
 
 def portkey_json(plan: Mapping[str, Any]) -> str:
     return json.dumps(portkey_config(plan), indent=2, ensure_ascii=False) + "\n"
+
+
+#: The plan's downloads: kind -> (file name, content type).
+EXPORTS = {
+    "policy": ("routing-policy.json", "application/json"),
+    "litellm": ("litellm-config.yaml", "application/yaml; charset=utf-8"),
+    "portkey": ("portkey-config.json", "application/json"),
+}
+
+
+def export_file(plan: Mapping[str, Any], kind: str, title: str | None = None) -> str:
+    """The text of one of the plan's downloads (``EXPORTS``), from the plan alone."""
+    from advisor.advice.plan import routing_policy
+
+    if kind == "litellm":
+        return litellm_config(plan, title)
+    if kind == "portkey":
+        return portkey_json(plan)
+    return json.dumps(routing_policy(plan), indent=2, ensure_ascii=False)

@@ -66,7 +66,8 @@ def shared_platforms(
     assumptions: pricing.Assumptions,
     today: datetime.date,
 ) -> list[dict[str, Any]]:
-    """One platform per self-hosted approach. ``members``: approach -> (row index, effective
+    """One platform per self-hosted approach that two or more workloads are routed to.
+    ``members``: approach -> (row index, effective
     answers, the workload's own cost priced alone or None) for each workload routed there.
 
     Returns JSON-able platforms: the option, the bill with its breakdown, the workloads with
@@ -75,8 +76,8 @@ def shared_platforms(
     """
     platforms = []
     for approach, rows in members.items():
-        if approach not in pricing.SELF_HOSTED_APPROACHES or not rows:
-            continue
+        if approach not in pricing.SELF_HOSTED_APPROACHES or len(rows) < 2:
+            continue  # a workload alone on its approach is priced as a single result
         answers = combined_answers([answers for _, answers, _ in rows])
         volume = answers.get("requests_per_day")
         bill = (

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "advisor.knowledge",
+    "advisor.catalogue",
     "advisor.wizard",
     "advisor.orgs",
     "advisor.reports",

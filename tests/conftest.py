@@ -20,12 +20,15 @@ def _fresh_knowledge_cache():
     """Rolled-back tests reuse version numbers, so no snapshot may outlive its test."""
     from django.core.cache import cache
 
+    from advisor.catalogue.snapshot import clear_memo as clear_catalogue
     from advisor.knowledge.ruleset import clear_memo
 
     clear_memo()
+    clear_catalogue()
     cache.clear()
     yield
     clear_memo()
+    clear_catalogue()
     cache.clear()
 
 

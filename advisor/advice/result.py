@@ -18,10 +18,12 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from advisor import engine
-from advisor.advice import analysis, pricing
+from advisor.advice import analysis, pricing, shortlist
 from advisor.advice.changes import worthwhile_changes
 from advisor.advice.inputs import answer_label, approach_label, prompt
+from advisor.advice.obligations import DISCLAIMER, obligations_for
 from advisor.advice.split import hybrid_split
+from advisor.catalogue.snapshot import current_catalogue
 from advisor.engine.comparison import resolved_weights
 from advisor.engine.results import json_number
 from advisor.knowledge.ruleset import Knowledge
@@ -193,6 +195,20 @@ def build_result(
     if ignored:
         caveats.append(_not_counted(knowledge, ignored))
     shown = {top_key, runner_up}
+    obligations = (
+        obligations_for(
+            knowledge.regulation,
+            effective,
+            [a.key for a in knowledge.approaches],
+            (top_key, runner_up),
+            today=today,
+            stale_after_days=book.stale_after_days,
+            label=lambda key: approach_label(knowledge, key),
+            because=because,
+        )
+        if signal
+        else []
+    )
     notes = [reason(n) for n in recommendation.notes if n.approach is None or n.approach in shown]
     comparison_rows = [
         {
@@ -251,6 +267,8 @@ def build_result(
         "ranking": ranking,
         "caveats": caveats,
         "notes": notes,
+        "obligations": obligations,
+        "compliance_disclaimer": DISCLAIMER if obligations else "",
         "changes": changes,
         "comparison": {
             "approaches": [
@@ -274,6 +292,16 @@ def build_result(
         ],
         "costs": costs,
         "plan": _plan(knowledge, costs, split) if top_key == "hybrid" else None,
+        "shortlist": shortlist.for_result(
+            current_catalogue(knowledge.version),
+            book,
+            [(key, approach_label(knowledge, key)) for key in (top_key, runner_up) if key],
+            effective,
+            costs,
+            assumptions,
+            split,
+            today,
+        ),
     }
 
 

@@ -23,7 +23,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
-from advisor.api import planning, views
+from advisor.api import catalogue, planning, views
 from advisor.api.responses import errors_response, json_response
 
 logger = logging.getLogger(__name__)
@@ -39,6 +39,8 @@ engine as the wizard.
 * `POST /api/v1/break-even` compares the monthly cost of an API with self-hosting and finds
   the break-even volume, from the admin-edited price book.
 * `POST /api/v1/route` routes several workloads (a hybrid plan) in one call.
+* `GET /api/v1/models` lists the model catalogue: licences, prices and quality figures,
+  each with its date and source.
 * `GET /api/v1/openapi.json` is this document.
 
 **Errors.** A request that cannot be served answers 400, or 413 for a body over
@@ -80,6 +82,7 @@ api = NinjaAPI(
 )
 api.add_router("", views.router)
 api.add_router("", planning.router)
+api.add_router("", catalogue.router)
 
 OPENAPI_MAX_AGE = 300
 

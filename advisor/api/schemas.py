@@ -161,6 +161,80 @@ class NextStepOut(Out):
     commands: list[str]
 
 
+class ObligationProviderOut(Out):
+    provider: str
+    service: str
+    how: str = Field(description="What the service offers that meets the obligation.")
+    source_url: str
+    verified_on: str = Field(description="YYYY-MM-DD: when an editor last checked it.")
+
+
+class ObligationOut(Out):
+    key: str
+    title: str
+    law: str
+    article: str
+    url: str = Field(description="Link to the official text.")
+    applies_from: str = Field(description="YYYY-MM-DD")
+    status: str = Field(description='"in_force", "proposed" (not yet law) or "superseded".')
+    summary: str
+    because: list[str] = Field(description="The question keys whose answers trigger it.")
+    effect: dict[str, str] = Field(
+        description='Approach key -> "allowed", "conditional" or "blocked".'
+    )
+    condition: str = Field(description="The condition for the recommended approach.")
+    conditions: dict[str, str] = Field(description="Approach key -> its condition.")
+    providers: list[ObligationProviderOut] = Field(
+        description="Services that offer what the obligation needs (BAA, EU processing...)."
+    )
+    checked: str = Field(description="YYYY-MM-DD: when an editor last checked it.")
+
+
+class LicenseOut(Out):
+    name: str
+    url: str = Field(description="The licence or terms themselves.")
+    terms: str = Field(description="The terms that bite, in one line.")
+
+
+class ModelPriceOut(Out):
+    where: str = Field(description="Who sells it at this price.")
+    input_usd_per_mtok: float
+    output_usd_per_mtok: float
+    as_of: str = Field(description="When the price was last checked (YYYY-MM-DD).")
+    source: str
+    source_url: str
+
+
+class QualityOut(Out):
+    source: str = Field(description="Who published the figure (never shown without it).")
+    source_url: str
+    metric: str
+    value: float
+    as_of: str = Field(description="When it was published (YYYY-MM-DD).")
+
+
+class ShortlistedOut(Out):
+    model: str = Field(description="Model key (see GET /api/v1/models).")
+    name: str
+    vendor: str
+    approach: str = Field(description="The approach this model would be used through.")
+    shortlist_for: str = Field(
+        description="The ranked approach whose shortlist lists it (for a hybrid, its parts' "
+        "models are listed under the hybrid)."
+    )
+    why: str
+    monthly_usd: float | None = Field(
+        description="US dollars per 30-day month at the answered volume and token shape "
+        "(null without a volume)."
+    )
+    price: ModelPriceOut | None = Field(description="The per-token price used, if any.")
+    license: LicenseOut
+    quality: list[QualityOut]
+    ollama_tag: str | None = Field(description="`ollama run` tag, when one exists.")
+    ollama_note: str = Field(description="Says when the tag is a smaller or distilled variant.")
+    context_window: int | None
+
+
 class RecommendationOut(Out):
     ruleset_version: int = Field(description="The knowledge-base version that scored this.")
     top: str | None = Field(
@@ -174,8 +248,14 @@ class RecommendationOut(Out):
     notes: list[str] = Field(description="The guide's framing where it applies (no points).")
     changes: list[ChangeOut] = Field(description="The few changes that would change the pick.")
     next_steps: list[NextStepOut] = Field(description="How to start with the recommendation.")
+    obligations: list[ObligationOut] = Field(
+        description="Laws and rules these answers trigger, with citations (not legal advice)."
+    )
     costs: CostsOut | None = Field(
         description="A cost for every approach at the answered volume (null without a volume)."
+    )
+    shortlist: list[ShortlistedOut] = Field(
+        description="Named models for the recommended approach, then for the runner-up."
     )
 
 
@@ -229,3 +309,23 @@ class RulesetOut(Out):
     approaches: list[ApproachOut]
     dimensions: list[DimensionOut]
     presets: list[PresetOut]
+
+
+class CatalogueModelOut(Out):
+    key: str
+    name: str
+    vendor: str
+    family: str
+    tier: str = Field(description='"small", "standard" or "frontier".')
+    open_weights: bool
+    license: LicenseOut
+    max_monthly_users: int | None = Field(
+        description="Above this many monthly users the licence needs the vendor's permission."
+    )
+    context_window: int | None
+    modalities: list[str]
+    approaches: list[str] = Field(description="Approach keys this model can be used through.")
+    ollama_tag: str | None
+    ollama_note: str
+    prices: list[ModelPriceOut] = Field(description="Current prices, one per seller.")
+    quality: list[QualityOut]

@@ -134,6 +134,49 @@ def recommendation_to_dict(result: Mapping[str, Any]) -> dict[str, Any]:
             for change in result["changes"]
         ],
         "next_steps": result["next_steps"],
+        "obligations": [
+            {
+                "key": ob["key"],
+                "title": ob["title"],
+                "law": ob["law"],
+                "article": ob["article"],
+                "url": ob["url"],
+                "applies_from": ob["applies_from"],
+                "status": ob["status"],
+                "summary": ob["summary"],
+                "because": ob["because"],
+                "effect": ob["effect"],
+                "condition": ob["conditions"].get(result["top"]["key"], "")
+                if result["top"]
+                else "",
+                "conditions": ob["conditions"],
+                "providers": [
+                    {k: p[k] for k in ("provider", "service", "how", "source_url", "verified_on")}
+                    for p in ob["providers"]
+                ],
+                "checked": ob["checked"],
+            }
+            for ob in result.get("obligations", [])
+        ],
+        "shortlist": [
+            {
+                "model": model["model"],
+                "name": model["name"],
+                "vendor": model["vendor"],
+                "approach": model["approach"],
+                "shortlist_for": group["approach"],
+                "why": model["why"],
+                "monthly_usd": model["monthly_usd"],
+                "price": model["price"],
+                "license": model["license"],
+                "quality": model["quality"],
+                "ollama_tag": (model["ollama"] or {}).get("tag"),
+                "ollama_note": (model["ollama"] or {}).get("note", ""),
+                "context_window": model["context_window"],
+            }
+            for group in result.get("shortlist", [])
+            for model in group["models"]
+        ],
         "costs": (
             {
                 "assumptions": {**costs["assumptions"], "tier": costs["assumptions"]["tier"]},

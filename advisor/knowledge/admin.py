@@ -570,3 +570,7 @@ class CostRuleAdmin(KnowledgeAdmin):
     list_filter = ("kind", "enabled")
     search_fields = ("name", "rationale")
     fields = ("name", "kind", "factor", "points", "rationale", "enabled", "order")
+
+
+# Obligations and provider assurances (registered on import).
+from advisor.knowledge import regulation_admin  # noqa: E402, F401

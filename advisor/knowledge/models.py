@@ -807,3 +807,35 @@ class PlanPreset(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# Regulation lives in its own module; imported here so Django registers its models.
+from advisor.knowledge.regulation_models import (  # noqa: E402
+    Obligation,
+    ObligationEffect,
+    ObligationTrigger,
+    ProviderAssurance,
+)
+
+__all__ = [
+    "AccessPath",
+    "Approach",
+    "CostRule",
+    "Dimension",
+    "DimensionRating",
+    "GpuPrice",
+    "InfraProfile",
+    "Obligation",
+    "ObligationEffect",
+    "ObligationTrigger",
+    "Offering",
+    "Option",
+    "PlanPreset",
+    "Preset",
+    "ProviderAssurance",
+    "Question",
+    "Rule",
+    "RuleCondition",
+    "RulesetState",
+    "TaskProfile",
+]

@@ -25,7 +25,7 @@ from advisor.engine import (
     Rule,
     Ruleset,
 )
-from advisor.knowledge import pricebook
+from advisor.knowledge import pricebook, regulation
 from advisor.knowledge.models import AccessPath, PlanPreset, Preset, RulesetState
 from advisor.knowledge.models import Approach as ApproachRow
 from advisor.knowledge.models import CostRule as CostRuleRow
@@ -153,6 +153,10 @@ class Knowledge:
     @property
     def prices(self) -> pricebook.PriceBook:
         return _memoised("prices", self.version, pricebook.build)
+
+    @property
+    def regulation(self) -> regulation.Regulation:
+        return _memoised("regulation", self.version, regulation.build)
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -468,6 +472,7 @@ _ROW_LOADERS: dict[str, Callable[[], Any]] = {
     "core": _load_core_rows,
     "catalogue": _load_catalogue_rows,
     "prices": pricebook.load_rows,
+    "regulation": regulation.load_rows,
 }
 
 __all__ = [

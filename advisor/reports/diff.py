@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.advice.shortlist import price_changes
+
 
 def compare_snapshots(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """Top pick, per-approach scores and reasons that differ between two snapshots."""
@@ -28,6 +30,8 @@ def compare_snapshots(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any
     old_reasons = _reasons(old)
     new_reasons = _reasons(new)
     old_top, new_top = old.get("top"), new.get("top")
+    old_obligations = {o["key"]: o for o in old.get("obligations", [])}
+    new_obligations = {o["key"]: o for o in new.get("obligations", [])}
     return {
         "top_changed": (old_top or {}).get("key") != (new_top or {}).get("key"),
         "old_top": (old_top or {}).get("label"),
@@ -35,9 +39,29 @@ def compare_snapshots(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any
         "scores": scores,
         "added_reasons": sorted(new_reasons - old_reasons),
         "removed_reasons": sorted(old_reasons - new_reasons),
+        # Obligations that now apply or no longer do, and those whose terms were edited.
+        "added_obligations": [
+            o["title"] for key, o in new_obligations.items() if key not in old_obligations
+        ],
+        "removed_obligations": [
+            o["title"] for key, o in old_obligations.items() if key not in new_obligations
+        ],
+        "changed_obligations": [
+            o["title"]
+            for key, o in new_obligations.items()
+            if key in old_obligations and _terms(old_obligations[key]) != _terms(o)
+        ],
         "old_version": old.get("ruleset_version"),
         "new_version": new.get("ruleset_version"),
+        "prices": price_changes(old.get("shortlist") or [], new.get("shortlist") or []),
     }
+
+
+def _terms(obligation: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        obligation.get(field)
+        for field in ("status", "applies_from", "summary", "effect", "conditions", "url")
+    )
 
 
 def _reasons(snapshot: dict[str, Any]) -> set[tuple[str, str, Any]]:

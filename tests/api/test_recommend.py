@@ -124,7 +124,9 @@ def test_response_has_the_contract_shape(client) -> None:
         "changes",
         "next_steps",
         "message",
+        "obligations",
         "costs",
+        "shortlist",
     }
     assert result["message"] == ""  # a pick was made
     assert all(isinstance(note, str) and note for note in result["notes"])

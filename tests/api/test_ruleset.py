@@ -18,6 +18,8 @@ SEEDED_QUESTIONS = {
     "frontier_capability": {"needed", "not_needed"},
     "stage": {"prototype", "production"},
     "workload_mix": {"single_task", "mixed_tasks"},
+    "jurisdiction": {"eu", "uk", "us", "other"},
+    "sector": {"healthcare", "finance", "legal", "public_sector", "other"},
 }
 SEEDED_APPROACHES = {
     "closed_api",

@@ -74,4 +74,5 @@ def test_every_operation_but_the_document_itself_is_tested() -> None:
         ("POST", "/api/v1/recommend"),
         ("POST", "/api/v1/break-even"),
         ("POST", "/api/v1/route"),
+        ("GET", "/api/v1/models"),
     }

@@ -234,6 +234,7 @@ ROUTES: dict[str, Entry] = {
     "api/v1/": Entry(API, (get(404),), other_methods_405=False),  # ninja's root: 404 always
     "api/v1/openapi.json": Entry(API, (get(),)),
     "api/v1/ruleset": Entry(API, (get(),)),
+    "api/v1/models": Entry(API, (get(),)),
     "api/v1/recommend": Entry(API, (post(200, {"answers": {}}),)),
     "api/v1/break-even": Entry(API, (post(200, {"requests_per_day": 1000}),)),
     "api/v1/route": Entry(API, (post(200, {"workloads": [{"name": "Triage"}]}),)),

@@ -16,6 +16,7 @@ FULL_ANSWERS: dict[str, str] = {
     "uptime": "tolerant",
     "frontier_capability": "needed",
     "workload_mix": "single_task",
+    "jurisdiction": "other",
 }
 
 

@@ -11,9 +11,11 @@ Two steps, so that a saved report's exports never change:
 2. ``litellm_config`` and ``portkey_config`` render a plan (a fresh one, or a report's
    snapshot) from those stored figures alone: no knowledge or prices are read.
 
-The data rule for fallbacks: a workload whose data is sensitive or regulated falls back only
-to deployments on your own infrastructure (never to a third-party API, a shared host or a
-host's dedicated endpoint); every fallback serves at least the model tier the workload needs.
+The rules for fallbacks: a workload whose data is sensitive or regulated falls back only to
+deployments on your own infrastructure (never to a third-party API, a shared host or a
+host's dedicated endpoint); never to an approach that an obligation in force blocks, or
+allows only on conditions, for the workload's answers; never to another workload's
+fine-tuned adapter; and only to a model of at least the tier the workload needs.
 """
 
 from __future__ import annotations
@@ -191,6 +193,7 @@ def targets_for(
     needed_tier: str,
     cost: Mapping[str, Any] | None,
     monthly_usd: float | None,
+    restricted: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """The gateway targets of one workload routed and priced as ``cost`` says.
 
@@ -218,6 +221,7 @@ def targets_for(
                     "approach": part["approach"],
                     "data_sensitivity": "non_sensitive" if general else sensitivity,
                     "needed_tier": needed_tier,
+                    "restricted_approaches": list(restricted),
                     "monthly_usd": part["monthly_usd"] if monthly_usd is not None else None,
                     "requests_per_day": part.get("requests_per_day"),
                 }
@@ -233,6 +237,7 @@ def targets_for(
             "approach": cost["approach"],
             "data_sensitivity": sensitivity,
             "needed_tier": needed_tier,
+            "restricted_approaches": list(restricted),
             "monthly_usd": monthly_usd,
             "requests_per_day": answers.get("requests_per_day"),
         }
@@ -241,12 +246,15 @@ def targets_for(
 
 def may_fall_back(source: Mapping[str, Any], target: Mapping[str, Any]) -> bool:
     """Whether ``source``'s requests may go to ``target`` when ``source`` fails: the same
-    data rules (sensitive or regulated data stays on your own infrastructure), at least the
+    data rules (sensitive or regulated data stays on your own infrastructure), no approach
+    an obligation in force blocks or conditions for the source's answers, at least the
     model tier the work needs, and not another workload's fine-tuned adapter."""
     if source["model_name"] == target["model_name"]:
         return False
     if target["approach"] == "open_fine_tuned":
         return False  # an adapter is trained for its own workload only
+    if target["approach"] in source.get("restricted_approaches", ()):
+        return False  # a law in force blocks it, or allows it only on conditions, here
     if source.get("data_sensitivity") in SENSITIVE and target["data_class"] != OWN:
         return False
     return costs.TIERS.index(target["tier"]) >= costs.TIERS.index(source["needed_tier"])

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from advisor.advice import pricing
 from advisor.advice.gateways import fallbacks_for, targets_for, workload_slug
-from advisor.advice.inputs import answer_label, prompt
+from advisor.advice.inputs import answer_label, approach_label, prompt
+from advisor.advice.obligations import obligations_for
 from advisor.advice.platform import shared_platforms
 from advisor.advice.result import rank
 from advisor.advice.split import hybrid_split
@@ -112,6 +113,7 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
                 "close_call": recommendation.close_call,
                 "reasons": [{"text": r.text, "points": json_number(r.points)} for r in reasons],
                 "caveats": [c.text for c in recommendation.caveats],
+                **_obligations(knowledge, effective, top, today),
                 "path": flowchart_path(effective),
                 "cost": _public(cost),
                 "alternative": alternative,
@@ -144,6 +146,7 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
             row["tier"],
             chosen,
             row["cost"]["monthly_usd"] if row["cost"] else None,
+            row["restricted_approaches"],
         )
     targets = [target for row in rows for target in row["targets"]]
     used = sorted({row["approach"] for row in rows if row["approach"]})
@@ -163,6 +166,61 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
         "fallbacks": fallbacks_for(targets),
         "prices_as_of": min((t["prices_as_of"] for t in targets), default=None),
         "computed_on": today.isoformat(),
+    }
+
+
+def _obligations(
+    knowledge: Knowledge, answers: Mapping[str, Any], top: str | None, today: Any
+) -> dict[str, Any]:
+    """The obligations a workload's answers trigger (what its route must meet), and the
+    approaches an obligation in force blocks or conditions for it: its fallbacks avoid them."""
+
+    def because(keys: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [
+            {
+                "key": key,
+                "question": prompt(knowledge, key),
+                "answer": answer_label(knowledge.question(key), answers[key]),
+            }
+            for key in keys
+            if key in answers
+        ]
+
+    found = obligations_for(
+        knowledge.regulation,
+        answers,
+        [a.key for a in knowledge.approaches],
+        (top,),
+        today=today,
+        stale_after_days=knowledge.prices.stale_after_days,
+        label=lambda key: approach_label(knowledge, key),
+        because=because,
+    )
+    restricted = sorted(
+        {
+            approach
+            for obligation in found
+            if obligation["in_effect"] and obligation["status"] == "in_force"
+            for approach, effect in obligation["effect"].items()
+            if effect != "allowed" and approach != top
+        }
+    )
+    return {
+        "obligations": [
+            {
+                "key": obligation["key"],
+                "title": obligation["title"],
+                "law": obligation["law"],
+                "article": obligation["article"],
+                "url": obligation["url"],
+                "status_label": obligation["status_label"],
+                "in_effect": obligation["in_effect"],
+                "applies_from": obligation["applies_from"],
+                "for_route": obligation["for_shown"][0] if obligation["for_shown"] else None,
+            }
+            for obligation in found
+        ],
+        "restricted_approaches": restricted,
     }
 
 

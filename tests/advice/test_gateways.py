@@ -71,6 +71,11 @@ def check_routes(plan: dict[str, Any], text: str) -> None:
         for row in plan["workloads"]
         for target in row["targets"]
     }
+    restricted = {
+        target["model_name"]: set(row["restricted_approaches"])
+        for row in plan["workloads"]
+        for target in row["targets"]
+    }
     for rule in config["router_settings"]["fallbacks"]:
         ((source, names),) = rule.items()
         assert names, "a fallback rule without targets"
@@ -80,6 +85,9 @@ def check_routes(plan: dict[str, Any], text: str) -> None:
                 "-general"
             ):
                 assert own_infrastructure(by_name[name]), (source, name)
+            # Never to an approach a law in force blocks or conditions for the source.
+            route = by_name[name]["model_info"]["sourcing_advisor"]["route_to"]
+            assert route not in restricted[source], (source, name)
         # The router itself follows the rule: a failing first call lands on a fallback.
         response = router.completion(
             model=source, messages=MESSAGES, mock_response="ok", mock_testing_fallbacks=True
@@ -124,6 +132,8 @@ QUESTION_VALUES = {
     "uptime": st.sampled_from(["mission_critical", "tolerant"]),
     "frontier_capability": st.sampled_from(["needed", "not_needed"]),
     "stage": st.sampled_from(["prototype", "production"]),
+    "jurisdiction": st.sampled_from(["eu", "uk", "us", "other"]),
+    "sector": st.sampled_from(["healthcare", "finance", "legal", "public_sector", "other"]),
 }
 workload = st.fixed_dictionaries(
     {
@@ -200,3 +210,25 @@ def test_the_portkey_config_is_conditional_on_the_task_with_the_same_rule() -> N
     assert "api_key" not in text
     assert config["strategy"]["default"] in targets
     assert not targets[config["strategy"]["default"]].get("virtual_key")
+
+
+def test_a_fallback_never_goes_where_an_obligation_restricts_the_work() -> None:
+    from advisor.advice.gateways import may_fall_back
+
+    source = {
+        "model_name": "task/letters",
+        "data_sensitivity": "non_sensitive",
+        "needed_tier": "standard",
+        "restricted_approaches": ["closed_api"],
+    }
+    closed = {
+        "model_name": "task/other",
+        "approach": "closed_api",
+        "data_class": "third_party_api",
+        "tier": "frontier",
+    }
+    hosted = closed | {"approach": "open_api_host", "tier": "standard"}
+    assert not may_fall_back(source, closed)
+    assert may_fall_back(source, hosted)
+    assert not may_fall_back(source | {"needed_tier": "frontier"}, hosted)
+    assert not may_fall_back(source | {"data_sensitivity": "regulated"}, hosted)

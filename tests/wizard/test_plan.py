@@ -282,3 +282,18 @@ def test_the_routing_policy_gains_model_ids_and_fallbacks(client: Client) -> Non
     portfolios = policy["routes"][1]["targets"][0]
     assert portfolios["data_class"] == "own_infrastructure"
     assert portfolios["fallbacks"] == []  # regulated: nowhere outside its own infrastructure
+
+
+def test_a_workload_shows_the_obligations_its_answers_trigger(client: Client) -> None:
+    answers = {"data_sensitivity": "regulated", "requests_per_day": "500"}
+    client.post("/plan/add/", {"name": "Patient letters", **answers})
+    # Where the organisation is and its sector are asked once, for the whole plan.
+    client.post("/plan/organisation/", {"jurisdiction": "eu", "sector": "healthcare"})
+    response = client.get("/plan/")
+    (row,) = response.context["plan"]["workloads"]
+    assert row["obligations"]
+    html = response.content.decode()
+    for obligation in row["obligations"]:
+        assert f'href="{obligation["url"]}"' in html
+    form = client.get("/plan/edit/0/", **HTMX).content.decode()
+    assert row["obligations"][0]["url"] in form

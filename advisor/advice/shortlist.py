@@ -259,9 +259,7 @@ def _why(
         parts.append(f"A {model['tier']} model: stronger than the work needs.")
     if entry["monthly_usd"] is not None and entry["monthly_usd"] == cheapest and not by_profile:
         parts.append("The cheapest of these at your volume.")
-    if by_profile and profile is not None:
-        parts.append(f"Runs on the set-up priced for this approach ({profile['option_label']}).")
-    elif by_profile:
+    if by_profile and profile is None:
         parts.append("Its weights run on your own or a dedicated set-up: your data stays there.")
     if model["open_weights"] and model.get("max_monthly_users") is None:
         parts.append(f"{model['license']['name']}: no user limit to watch.")

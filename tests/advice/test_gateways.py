@@ -66,6 +66,14 @@ def check_routes(plan: dict[str, Any], text: str) -> None:
             assert hidden["model_id"] == entry["model_info"]["id"]
             assert hidden["litellm_model_name"] == target["model"]
             assert entry["model_info"]["sourcing_advisor"]["option"] == target["option"]
+            if "input_cost_per_token" in entry["model_info"]:
+                # LiteLLM charges the request at the prices the plan used.
+                usage = response.usage
+                expected = (
+                    usage.prompt_tokens * entry["model_info"]["input_cost_per_token"]
+                    + usage.completion_tokens * entry["model_info"]["output_cost_per_token"]
+                )
+                assert hidden["response_cost"] == pytest.approx(expected)
     sensitivity = {
         target["model_name"]: row["answers"].get("data_sensitivity")
         for row in plan["workloads"]

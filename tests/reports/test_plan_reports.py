@@ -45,6 +45,7 @@ def test_plan_exports(client: Client, plan_report: Report) -> None:
     markdown = client.get(base + "export.md").content.decode()
     assert "## Routing plan" in markdown
     assert "| Classifying documents | Open model via an API host | $234.00 |" in markdown
+    assert "- Gateway: `task/classifying-documents` → `together_ai/" in markdown
     document = json.loads(client.get(base + "export.json").content)
     assert document["result"]["kind"] == "plan"
     assert len(document["result"]["workloads"]) == 3
@@ -109,3 +110,20 @@ def test_a_result_report_has_no_gateway_exports(client: Client, editor, org) -> 
 def test_an_unknown_export_is_404(client: Client, plan_report: Report) -> None:
     url = plan_report.get_absolute_url() + "routing/secrets.txt"
     assert client.get(url).status_code == 404
+
+
+def test_a_saved_plan_keeps_its_shared_platform(client: Client, editor, org) -> None:
+    client.force_login(editor)
+    for name in ("Notes", "Claims", "Emails"):
+        client.post(
+            "/plan/add/",
+            {"name": name, "data_sensitivity": "sensitive", "requests_per_day": "1000"},
+        )
+    client.post("/reports/save/", {"source": "plan", "org": org.code, "title": "Shared"})
+    report = Report.objects.get()
+    (platform,) = report.snapshot["platforms"]
+    amount = f"${platform['saving_monthly_usd']:,.2f}"
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert f"a saving of <strong>{amount} a month" in page
+    markdown = client.get(report.get_absolute_url() + "export.md").content.decode()
+    assert f"(a saving of {amount})" in markdown

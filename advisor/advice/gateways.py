@@ -319,6 +319,11 @@ def _header(plan: Mapping[str, Any], title: str | None) -> list[str]:
     needed = env_vars(plan)
     if needed:
         lines.append("Set before starting: " + ", ".join(needed) + ".")
+    if any(t["approach"] == "open_fine_tuned" for t in plan_targets(plan)):
+        lines.append(
+            "Fine-tuned workloads are adapters named after them: vllm serve <base model> "
+            "--enable-lora --lora-modules <name>=<path>, or ollama create <name>."
+        )
     skipped = [row["name"] for row in plan["workloads"] if not row.get("targets")]
     if skipped:
         lines.append("Not routed (no approach fits or no option is priced): " + "; ".join(skipped))

@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# The tests also load the plan's gateway export into the real LiteLLM (about 380 MB):
+# installed for `make test` only, never for `make run` or the image.
+TEST_STAMP := $(VENV)/.installed-gateway-tests
 
 .PHONY: help run test lint format check-chromium check-nginx check-weasyprint bench
 
@@ -22,6 +25,11 @@ $(STAMP): pyproject.toml | $(PY)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $(STAMP)
+
+$(TEST_STAMP): pyproject.toml | $(STAMP)
+	@echo "Installing the gateway test dependencies (LiteLLM) into $(VENV) ..."
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,gateway-tests]'
+	@touch $(TEST_STAMP)
 
 run: $(STAMP) check-weasyprint
 	@DJANGO_DEBUG=1 $(PY) manage.py migrate --verbosity 0
@@ -42,7 +50,7 @@ lint: $(STAMP)
 	@$(VENV)/bin/ruff format --check --quiet .
 	@$(VENV)/bin/mypy
 
-test: $(STAMP) lint check-chromium check-nginx check-weasyprint
+test: $(STAMP) $(TEST_STAMP) lint check-chromium check-nginx check-weasyprint
 	@DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	@$(PY) -m pytest -q
 

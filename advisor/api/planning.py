@@ -9,6 +9,7 @@ from ninja import Router, Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from advisor import advice, costs, engine
+from advisor.advice import gateways
 from advisor.api.responses import errors_response
 from advisor.api.schemas import AnswerValue, ErrorsOut, Number, Out
 from advisor.knowledge.ruleset import current_knowledge
@@ -78,15 +79,48 @@ class RoutedWorkloadOut(Out):
     label: str | None
     close_call: bool
     reasons: list[RouteReasonOut] = Field(description="The strongest reasons for the route.")
-    monthly_cost_usd: float | None = Field(description="Null when the volume is unanswered.")
+    monthly_cost_usd: float | None = Field(
+        description="Null when the volume is unanswered. On a shared self-hosted platform: "
+        "this workload's share of it."
+    )
     option: str | None = Field(description="The offering or self-hosting profile priced.")
+    caveats: list[str] = Field(
+        default_factory=list, description="Warnings that apply to this workload's answers."
+    )
+    shared_platform: str | None = Field(
+        None,
+        description="The approach key of the shared self-hosted platform it runs on, if any.",
+    )
+    model_names: list[str] = Field(
+        default_factory=list,
+        description="The model names a gateway calls for it (`task/<workload-slug>`).",
+    )
+
+
+class RouteExportsOut(Out):
+    litellm: str = Field(
+        description="A LiteLLM proxy config.yaml: one model_name per workload, keys as "
+        "os.environ/ references, fallbacks that keep each workload's data rules."
+    )
+    portkey: dict[str, Any] = Field(
+        description="A Portkey gateway config, conditional on `metadata.task`, with the "
+        "same targets and fallbacks."
+    )
 
 
 class RouteOut(Out):
     plan: list[RoutedWorkloadOut]
     hybrid: bool = Field(description="The workloads go to more than one approach.")
-    total_monthly_usd: float = Field(description="The workloads' costs added up.")
+    total_monthly_usd: float = Field(
+        description="The workloads' costs added up (a shared platform counted once)."
+    )
     ruleset_version: int
+    shared_saving_monthly_usd: float | None = Field(
+        None,
+        description="What sharing self-hosted platforms saves against separate deployments "
+        "(null when no workload is self-hosted with a volume).",
+    )
+    exports: RouteExportsOut
 
 
 @router.post(
@@ -142,8 +176,10 @@ def break_even_view(request: HttpRequest, response: HttpResponse, payload: Break
     summary="Route each workload of a hybrid plan to its approach",
     description=(
         "Each workload's answers are ranked by the same engine as `/recommend`. `hybrid` is "
-        "true when the workloads go to more than one approach. Errors name the workload: "
-        "`workloads.<index>.<question key>`."
+        "true when the workloads go to more than one approach. Workloads routed to the same "
+        "self-hosted approach share one platform, each paying its share. `exports` holds "
+        "the plan as a LiteLLM proxy config.yaml and a Portkey gateway config. Errors name "
+        "the workload: `workloads.<index>.<question key>`."
     ),
 )
 def route_view(request: HttpRequest, response: HttpResponse, payload: RouteIn) -> Any:
@@ -168,10 +204,18 @@ def route_view(request: HttpRequest, response: HttpResponse, payload: RouteIn) -
                 "reasons": row["reasons"],
                 "monthly_cost_usd": row["cost"]["monthly_usd"] if row["cost"] else None,
                 "option": row["cost"]["option"] if row["cost"] else None,
+                "caveats": row["caveats"],
+                "shared_platform": (row["cost"] or {}).get("shared_platform"),
+                "model_names": [target["model_name"] for target in row["targets"]],
             }
             for row in plan["workloads"]
         ],
         "hybrid": plan["hybrid"],
         "total_monthly_usd": plan["total_monthly_usd"],
         "ruleset_version": plan["ruleset_version"],
+        "shared_saving_monthly_usd": plan["shared_saving_monthly_usd"],
+        "exports": {
+            "litellm": gateways.litellm_config(plan),
+            "portkey": gateways.portkey_config(plan),
+        },
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from advisor.reports import views
+from advisor.reports import plan_exports, views
 
 app_name = "reports"
 
@@ -16,6 +16,11 @@ urlpatterns = [
         "orgs/<slug:org_code>/reports/<slug:code>/export.<str:fmt>",
         views.report_export,
         name="export",
+    ),
+    path(
+        "orgs/<slug:org_code>/reports/<slug:code>/routing/<str:filename>",
+        plan_exports.report_routing,
+        name="routing",
     ),
     path("orgs/<slug:org_code>/reports/<slug:code>/links/", views.share_create, name="share"),
     path(

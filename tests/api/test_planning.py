@@ -161,3 +161,37 @@ def test_the_openapi_document_lists_the_new_endpoints(client: Client) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/break-even" in paths
     assert "/api/v1/route" in paths
+
+
+def test_route_returns_the_gateway_exports(client: Client) -> None:
+    import yaml
+
+    workloads = [
+        {
+            "name": f"Notes {n}",
+            "answers": {"data_sensitivity": "sensitive", "requests_per_day": 1000},
+        }
+        for n in range(3)
+    ] + [
+        {
+            "name": "Letters",
+            "answers": {
+                "data_sensitivity": "non_sensitive",
+                "requests_per_day": 300,
+                "frontier_capability": "needed",
+            },
+        }
+    ]
+    data = post(client, ROUTE, {"workloads": workloads}).json()
+    config = yaml.safe_load(data["exports"]["litellm"])
+    names = [entry["model_name"] for entry in config["model_list"]]
+    assert names == ["task/notes-0", "task/notes-1", "task/notes-2", "task/letters"]
+    assert [row["model_names"] for row in data["plan"]] == [[name] for name in names]
+    assert data["exports"]["portkey"]["strategy"]["mode"] == "conditional"
+    # The three sensitive workloads share one platform, counted once in the total.
+    assert {row["shared_platform"] for row in data["plan"][:3]} == {"open_self_hosted"}
+    assert data["shared_saving_monthly_usd"] > 0
+    total = sum(row["monthly_cost_usd"] for row in data["plan"])
+    assert data["total_monthly_usd"] == pytest.approx(total)
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "exports" in schema["RouteOut"]["required"]

@@ -152,6 +152,9 @@ def test_every_page_type_passes_axe(page: Page, site: str, watch, django_user_mo
     audit("preset-confirm")
 
     page.goto(site + "/plan/?preset=financial-services")
+    audit("plan-preset-confirm")
+    main.get_by_role("button", name="Start with these workloads").click()
+    at(page, "/plan/")
     audit("plan")
 
     page.goto(site + "/accounts/login/")

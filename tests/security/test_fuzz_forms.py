@@ -267,6 +267,29 @@ def test_plan_add() -> None:
         check(client.post(url, data), success=set())
 
 
+def test_plan_edit_and_organisation() -> None:
+    client = Client()
+    client.post("/plan/?preset=financial-services")
+    fields = {"name": st.one_of(st.just("Ticket triage"), value)}
+    fields |= {key: answers_for(key) for key in QUESTIONS}
+
+    @FUZZ
+    @given(
+        data=form_data(fields),
+        htmx=st.booleans(),
+        url=st.sampled_from(["/plan/edit/0/", "/plan/edit/2/", "/plan/organisation/"]),
+    )
+    def run(data: dict[str, Any], htmx: bool, url: str) -> None:
+        response = post(client, url, data, htmx)
+        if check(response, success={200, 302} if htmx else {302}):
+            workloads = wizard_session(client).workloads
+            assert len(workloads) == 3
+            assert all(clean_text(w["name"], 120) for w in workloads)
+            assert all(valid_answer(k, a) for w in workloads for k, a in w["answers"].items())
+
+    run()
+
+
 # Accounts -----------------------------------------------------------------------------------
 
 
@@ -536,6 +559,9 @@ FORMS: list[tuple[str | None, Callable[[Scene], str]]] = [
     (None, lambda s: "/plan/add/"),
     (None, lambda s: "/plan/remove/0/"),
     (None, lambda s: "/plan/from-result/"),
+    (None, lambda s: "/plan/edit/0/"),
+    (None, lambda s: "/plan/organisation/"),
+    (None, lambda s: "/plan/?preset=financial-services"),
     (None, lambda s: "/accounts/signup/"),
     (None, lambda s: "/accounts/login/"),
     (None, lambda s: "/accounts/password_reset/"),

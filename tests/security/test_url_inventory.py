@@ -92,6 +92,10 @@ ROUTES: dict[str, Entry] = {
     "plan/remove/<int:index>/": Entry(PUBLIC, (post(),)),
     "plan/from-result/": Entry(PUBLIC, (post(302),)),  # no answers: to the wizard's start
     "plan/policy.json": Entry(PUBLIC, (get(302),)),  # empty plan: to the plan page
+    "plan/litellm.yaml": Entry(PUBLIC, (get(302),)),
+    "plan/portkey.json": Entry(PUBLIC, (get(302),)),
+    "plan/edit/<int:index>/": Entry(PUBLIC, (get(302), post(302))),  # no such workload
+    "plan/organisation/": Entry(PUBLIC, (post(302),)),
     "healthz": Entry(PUBLIC, (get(),)),
     "favicon.ico": Entry(PUBLIC, (get(301),)),
     # Accounts.
@@ -201,6 +205,11 @@ ROUTES: dict[str, Entry] = {
         ),
     ),
     "orgs/<slug:org_code>/reports/<slug:code>/export.<str:fmt>": Entry(ORG, (get(role=MEMBER),)),
+    # The scene's report is a single result: only a plan has gateway exports (404); a
+    # plan report's are checked in tests/reports/test_plan_reports.py.
+    "orgs/<slug:org_code>/reports/<slug:code>/routing/<str:filename>": Entry(
+        ORG, (get(404, role=MEMBER),)
+    ),
     "orgs/<slug:org_code>/reports/<slug:code>/links/": Entry(
         ORG,
         (
@@ -268,6 +277,7 @@ def path_of(route: str, scene: Scene) -> str:
         "key": "data_sensitivity",
         "index": 0,
         "fmt": "json",
+        "filename": "litellm-config.yaml",
         "uidb64": "MQ",
     }
     if route.startswith("accounts/reset/"):

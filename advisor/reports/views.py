@@ -359,7 +359,11 @@ def pdf_html(request: HttpRequest, report: Report, *, shared: bool) -> str:
             "report": report,
             "outcome": report.snapshot,
             "shared": shared,
-            "report_url": request.build_absolute_uri(request.path.rsplit("/", 1)[0] + "/"),
+            # A shared PDF travels further than its link and cannot be revoked: it never
+            # prints the share token. A member's copy links to the report (login needed).
+            "report_url": ""
+            if shared
+            else request.build_absolute_uri(request.path.rsplit("/", 1)[0] + "/"),
         },
     )
 

@@ -107,7 +107,10 @@ def test_a_share_link_gives_the_pdf_without_login(client, org) -> None:
 
     response = client.get(f"/s/{token}/export.pdf")
 
-    assert f"We recommend {TOP}" in words(read(response))
+    text = words(read(response))
+    assert f"We recommend {TOP}" in text
+    assert token not in text.replace(" ", "")  # the secret stays out of the document,
+    assert token.encode() not in response.content  # its links included
     assert response["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response["Cache-Control"]
 

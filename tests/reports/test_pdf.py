@@ -1,14 +1,18 @@
-"""Reports as PDF, for members and through share links (WeasyPrint, checked with pypdf)."""
+"""Reports as PDF, for members and through share links (WeasyPrint, checked with pypdf and
+poppler's pdfinfo and pdftotext)."""
 
 from __future__ import annotations
 
 import io
 import re
+import subprocess
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from advisor.reports import pdf
+from advisor.reports.models import ShareLink
 from tests.reports.helpers import TOP, make_link, make_report, preset_answers, url
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +187,41 @@ def test_an_edited_title_gives_a_new_pdf(client, editor, org) -> None:
     client.post(url(report, "edit/"), {"title": "After the board", "notes": ""})
 
     assert "After the board" in words(read(client.get(url(report, "export.pdf"))))
+
+
+def poppler(tool: str, body: bytes, tmp_path) -> str:
+    """What poppler's ``pdfinfo`` or ``pdftotext`` (a reader's tools, installed by the
+    project's set-up) make of a PDF; a failure means they could not read it."""
+    path = tmp_path / "report.pdf"
+    path.write_bytes(body)
+    args = [tool, str(path)] + (["-"] if tool == "pdftotext" else [])
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    return re.sub(r"\s+", " ", done.stdout)
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["member", "share link"])
+def test_poppler_reads_the_recommendation_figures_and_caveats(
+    client, viewer, org, tmp_path, shared: bool
+) -> None:
+    report = make_report(org, answers=preset_answers(PRICED))
+    if shared:
+        link, token = make_link(report)
+        address = f"/s/{token}/export.pdf"
+    else:
+        client.force_login(viewer)
+        address = url(report, "export.pdf")
+
+    body = client.get(address).content
+
+    info = poppler("pdfinfo", body, tmp_path)
+    assert int(re.search(r"Pages: (\d+)", info).group(1)) > 1
+    text = poppler("pdftotext", body, tmp_path)
+    snapshot = report.snapshot
+    assert f"We recommend {snapshot['top']['label']}" in text
+    for row in snapshot["costs"]["approaches"]:
+        assert f"${row['monthly_usd']:,.2f}" in text, row["approach"]
+    for caveat in snapshot["caveats"]:
+        assert caveat["text"][:40] in text
+    if shared:  # revoked: the same link's PDF is gone
+        ShareLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+        assert client.get(address).status_code == 404

@@ -8,7 +8,7 @@ drops the rest, so the wizard asks again instead of failing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from advisor import engine
@@ -66,3 +66,19 @@ def prompt(knowledge: Knowledge, key: str) -> str:
 def approach_label(knowledge: Knowledge, key: str | None) -> str:
     approach = knowledge.approach(key)
     return approach.label if approach else ""
+
+
+def because(
+    knowledge: Knowledge, answers: Mapping[str, Any], keys: Iterable[str]
+) -> list[dict[str, Any]]:
+    """The answers behind a reason, caveat or obligation: each question's key, prompt and
+    the answer in words, for the ``keys`` that were answered."""
+    return [
+        {
+            "key": key,
+            "question": prompt(knowledge, key),
+            "answer": answer_label(knowledge.question(key), answers[key]),
+        }
+        for key in keys
+        if key in answers
+    ]

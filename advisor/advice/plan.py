@@ -11,6 +11,7 @@ from django.utils import timezone
 from advisor.advice import pricing
 from advisor.advice.gateways import fallbacks_for, targets_for, workload_slug
 from advisor.advice.inputs import answer_label, approach_label, prompt
+from advisor.advice.inputs import because as answered_because
 from advisor.advice.obligations import obligations_for
 from advisor.advice.platform import shared_platforms
 from advisor.advice.result import rank
@@ -176,15 +177,7 @@ def _obligations(
     approaches an obligation in force blocks or conditions for it: its fallbacks avoid them."""
 
     def because(keys: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [
-            {
-                "key": key,
-                "question": prompt(knowledge, key),
-                "answer": answer_label(knowledge.question(key), answers[key]),
-            }
-            for key in keys
-            if key in answers
-        ]
+        return answered_because(knowledge, answers, keys)
 
     found = obligations_for(
         knowledge.regulation,

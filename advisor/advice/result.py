@@ -21,6 +21,7 @@ from advisor import engine
 from advisor.advice import analysis, pricing, shortlist
 from advisor.advice.changes import worthwhile_changes
 from advisor.advice.inputs import answer_label, approach_label, prompt
+from advisor.advice.inputs import because as answered_because
 from advisor.advice.obligations import DISCLAIMER, obligations_for
 from advisor.advice.split import hybrid_split
 from advisor.catalogue.snapshot import current_catalogue
@@ -102,15 +103,7 @@ def build_result(
     top_key = recommendation.top if signal else None
 
     def because(keys: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [
-            {
-                "key": key,
-                "question": prompt(knowledge, key),
-                "answer": answer_label(knowledge.question(key), effective[key]),
-            }
-            for key in keys
-            if key in effective
-        ]
+        return answered_because(knowledge, effective, keys)
 
     def reason(r: engine.Reason) -> dict[str, Any]:
         return {

@@ -72,7 +72,7 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
     members: dict[str, list[tuple[int, Mapping[str, Any], Mapping[str, Any] | None]]] = {}
     for index, workload in enumerate(workloads):
         answers = workload_answers(knowledge, workload.get("answers", {}))
-        recommendation, _ = rank(knowledge, answers, assumptions, today)
+        recommendation, _ = rank(knowledge, answers, assumptions, today, unpriced=("hybrid",))
         effective = recommendation.answers
         top = recommendation.top
         approach = knowledge.approach(top)

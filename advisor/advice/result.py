@@ -359,12 +359,19 @@ def rank(
     answers: Mapping[str, Any],
     assumptions: pricing.Assumptions,
     today: datetime.date,
+    *,
+    unpriced: tuple[str, ...] = (),
 ) -> tuple[engine.Recommendation, engine.CostsFor]:
     """The engine's ranking with the cost rules fed the priced figures (raises
-    ``engine.InvalidAnswers``), and the pricing function it used, for "what would change"."""
+    ``engine.InvalidAnswers``), and the pricing function it used, for "what would change".
+    ``unpriced`` approaches are left out of the cost comparison (a plan's workload is one
+    task: splitting it as a hybrid is no price for it to beat)."""
     costs_for = _costs_for(knowledge, assumptions, today)
     effective = engine.recommend(knowledge.ruleset, answers).answers
-    return engine.recommend(knowledge.ruleset, answers, costs_for(effective)), costs_for
+    costs = costs_for(effective)
+    if costs is not None and unpriced:
+        costs = {key: usd for key, usd in costs.items() if key not in unpriced}
+    return engine.recommend(knowledge.ruleset, answers, costs), costs_for
 
 
 def leaning(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, Any] | None:

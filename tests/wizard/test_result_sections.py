@@ -127,3 +127,24 @@ def test_no_signal_is_not_presented_as_advice(client: Client) -> None:
     assert "We recommend" not in html
     assert 'id="ranking-heading"' not in html
     assert " points<" not in html
+
+
+def test_a_plan_workload_is_not_priced_against_a_hybrid(client: Client) -> None:
+    # A workload is one task: the cost reasons compare it with what it could run on, never
+    # with splitting it again.
+    answer_all(
+        client,
+        {
+            **AUTOMATION,
+            "data_sensitivity": "sensitive",
+            "requests_per_day": "20000",
+            "frontier_capability": "needed",
+        },
+    )
+    assert result_page(client)[0]["top"]["key"] == "hybrid"
+    client.post("/plan/from-result/")
+    plan = client.get("/plan/").context["plan"]
+    assert len(plan["workloads"]) == 2
+    for row in plan["workloads"]:
+        assert row["approach"] != "hybrid"
+        assert not any("Hybrid" in reason["text"] for reason in row["reasons"]), row["name"]

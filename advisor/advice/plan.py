@@ -14,8 +14,8 @@ from advisor.advice.inputs import answer_label, approach_label, prompt
 from advisor.advice.inputs import because as answered_because
 from advisor.advice.obligations import obligations_for
 from advisor.advice.platform import shared_platforms
-from advisor.advice.result import rank
-from advisor.advice.split import hybrid_split
+from advisor.advice.result import build_result, rank
+from advisor.advice.split import hybrid_split, hybrid_workloads
 from advisor.engine.results import json_number
 from advisor.knowledge.ruleset import Knowledge
 
@@ -298,3 +298,21 @@ def routing_policy(plan: Mapping[str, Any]) -> dict[str, Any]:
         "default": "closed_api",
         "notes": "Send each task to its route; review this policy when prices or models change.",
     }
+
+
+def plan_from_hybrid(knowledge: Knowledge, answers: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A hybrid result's two parts as plan workloads. The plan routes each workload on its
+    own; where that picks another option than the result priced for the part, the result's
+    offering stays with the workload as its alternative, so the plan shows both figures
+    instead of silently disagreeing with the result."""
+    workloads = hybrid_workloads(knowledge, answers)
+    if not workloads:
+        return []
+    outcome = build_result(knowledge, answers, {}, with_analysis=False)
+    priced = {part["name"]: part.get("option") for part in (outcome["plan"] or {}).get("parts", [])}
+    for workload, row in zip(workloads, build_plan(knowledge, workloads)["workloads"], strict=True):
+        option = priced.get(workload["name"])
+        chosen = (row.get("cost") or {}).get("option")
+        if option and option != chosen and knowledge.prices.offering(option) is not None:
+            workload["alternative"] = option
+    return workloads

@@ -19,7 +19,7 @@ from django_htmx.http import reswap, retarget
 
 from advisor.advice import build_plan, usable_answers, usable_workloads
 from advisor.advice.gateways import EXPORTS, export_file
-from advisor.advice.split import hybrid_workloads
+from advisor.advice.plan import plan_from_hybrid
 from advisor.http import HtmxHttpRequest
 from advisor.knowledge.ruleset import Knowledge, current_knowledge
 from advisor.wizard import store
@@ -152,7 +152,7 @@ def plan_from_result(request: HtmxHttpRequest) -> HttpResponse:
     answers = usable_answers(knowledge, session.answers) if session else {}
     if not answers:
         return redirect("wizard:start")
-    workloads = hybrid_workloads(knowledge, answers)[:MAX_WORKLOADS]
+    workloads = plan_from_hybrid(knowledge, answers)[:MAX_WORKLOADS]
     session = store.save(request, session, workloads=workloads)
     return store.remember(redirect("wizard:plan"), session)
 

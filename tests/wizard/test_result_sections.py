@@ -148,3 +148,35 @@ def test_a_plan_workload_is_not_priced_against_a_hybrid(client: Client) -> None:
     for row in plan["workloads"]:
         assert row["approach"] != "hybrid"
         assert not any("Hybrid" in reason["text"] for reason in row["reasons"]), row["name"]
+
+
+def test_the_plan_shows_the_results_option_where_it_routes_a_part_otherwise(
+    client: Client,
+) -> None:
+    # Frontier work at 4,000 a day: the result gives the general part a closed frontier
+    # model; the plan, routing the workload on its own, may pick an open host. Both figures
+    # are then on the plan page, so the two pages never silently disagree.
+    answer_all(
+        client,
+        {
+            **AUTOMATION,
+            "data_sensitivity": "sensitive",
+            "requests_per_day": "20000",
+            "frontier_capability": "needed",
+        },
+    )
+    outcome, _ = result_page(client)
+    parts = {part["name"]: part for part in outcome["plan"]["parts"]}
+    client.post("/plan/from-result/")
+    response = client.get("/plan/")
+    html = unescape(response.content.decode())
+    for row in response.context["plan"]["workloads"]:
+        part = parts[row["name"]]
+        if row["cost"]["option"] == part["option"]:
+            assert row["alternative"] is None
+            assert row["cost"]["monthly_usd"] == part["monthly_usd"]
+        else:
+            assert row["alternative"]["option"] == part["option"]
+            assert row["alternative"]["monthly_usd"] == part["monthly_usd"]
+            assert f"${part['monthly_usd']:,.2f} a month" in html
+    assert any(row["alternative"] for row in response.context["plan"]["workloads"])

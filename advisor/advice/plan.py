@@ -112,7 +112,10 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
                 "approach": top,
                 "approach_label": approach.label if approach else "No approach fits",
                 "close_call": recommendation.close_call,
-                "reasons": [{"text": r.text, "points": json_number(r.points)} for r in reasons],
+                "reasons": [
+                    {"text": r.text, "points": json_number(r.points), "basis": r.basis}
+                    for r in reasons
+                ],
                 "caveats": [c.text for c in recommendation.caveats],
                 **_obligations(knowledge, effective, top, today),
                 "path": flowchart_path(effective),
@@ -134,6 +137,13 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
             if row["cost"] is None or member["share_usd"] is None:
                 continue
             row["cost"] = _share_of(row["cost"], shared, member)
+            # The engine priced the workload on its own: say so beside its share.
+            for reason in row["reasons"]:
+                if reason.get("basis") == "cost":
+                    reason["text"] = (
+                        f"On its own: {reason['text']} On the shared platform its share is "
+                        f"${row['cost']['monthly_usd']:,.2f} a month."
+                    )
         shared.pop("exact_usd", None)
     total = sum(row["cost"]["monthly_usd"] for row in rows if row["cost"] is not None)
     taken: set[str] = set()

@@ -99,3 +99,21 @@ def test_fine_tuned_workloads_share_the_gpus_but_each_pays_its_own_tuning() -> N
     models = [row["targets"][0]["model"] for row in plan["workloads"]]
     assert len(set(models)) == 2
     assert len({row["targets"][0]["api_base"] for row in plan["workloads"]}) == 1
+
+
+def test_a_shared_workloads_cost_reason_says_it_priced_the_workload_alone() -> None:
+    three = build_plan(current_knowledge(), workloads(3))
+    assert any(r["basis"] == "cost" for row in three["workloads"] for r in row["reasons"])
+    for row in three["workloads"]:
+        share = f"${row['cost']['monthly_usd']:,.2f} a month"
+        for reason in row["reasons"]:
+            if reason["basis"] == "cost":
+                assert reason["text"].startswith("On its own: ")
+                assert reason["text"].endswith(f"its share is {share}.")
+        # No figure on the row quotes the stand-alone price as if it were the row's cost.
+        standalone = f"${row['cost']['separate_monthly_usd']:,.2f}"
+        assert all(
+            reason["text"].startswith("On its own: ")
+            for reason in row["reasons"]
+            if standalone in reason["text"]
+        )

@@ -20,6 +20,7 @@ SEEDED_QUESTIONS = {
     "workload_mix": {"single_task", "mixed_tasks"},
     "jurisdiction": {"eu", "uk", "us", "other"},
     "sector": {"healthcare", "finance", "legal", "public_sector", "other"},
+    "modalities": {"text", "image", "audio", "video"},
 }
 SEEDED_APPROACHES = {
     "closed_api",

@@ -62,6 +62,8 @@ def test_mouse_journey_with_back_and_reload(page: Page, site: str, watch) -> Non
     expect(page).to_have_url(re.compile(r"/wizard/step/sector/$"))  # asked: the data is sensitive
     page.get_by_role("radio", name="Financial services").check()
     next_step(page)
+    page.get_by_role("radio", name="Text only").check()
+    next_step(page)
     expect(page).to_have_url(re.compile(r"/wizard/priorities/$"))
     page.get_by_label("Data privacy").fill("5")
     next_step(page)

@@ -189,3 +189,14 @@ def test_a_saved_report_keeps_its_prices_and_a_rerun_shows_the_new_ones(
         "Llama 4 Maverick at Together AI: $0.27 in, $0.85 out (as of 2025-08-01) → "
         "$0.2 in, $0.6 out (as of 2026-12-02)"
     ) in listed
+
+
+@pytest.mark.parametrize("modality", ["image", "audio"])
+def test_the_modalities_answer_narrows_the_named_models(client, modality: str) -> None:
+    answers = {"data_sensitivity": "non_sensitive", "requests_per_day": 500}
+    every = recommend(client, answers)["shortlist"]
+    narrowed = recommend(client, {**answers, "modalities": modality})["shortlist"]
+    reads = {m.key: m.modalities for m in AIModel.objects.all()}
+    assert narrowed
+    assert all(modality in reads[m["model"]] for m in narrowed)
+    assert any(modality not in reads[m["model"]] for m in every)  # it did narrow

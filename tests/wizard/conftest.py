@@ -17,6 +17,7 @@ FULL_ANSWERS: dict[str, str] = {
     "frontier_capability": "needed",
     "workload_mix": "single_task",
     "jurisdiction": "other",
+    "modalities": "text",
 }
 
 

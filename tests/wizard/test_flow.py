@@ -39,7 +39,7 @@ def test_a_new_visitor_starts_at_the_first_question(client: Client) -> None:
     assert response.status_code == 302
     assert response["Location"] == "/wizard/step/data_sensitivity/"
     page = client.get(response["Location"]).content.decode()
-    assert "Step 1 of 10" in page
+    assert "Step 1 of 11" in page
     assert "<legend" in page
     assert "What kind of data will the model see?" in page
 
@@ -126,11 +126,11 @@ def test_the_conditional_question_appears_only_for_production(client: Client) ->
     assert response["Location"] == "/wizard/step/frontier_capability/"
     assert client.get("/wizard/step/uptime/")["Location"] == "/wizard/step/frontier_capability/"
     page = client.get("/wizard/step/frontier_capability/").content.decode()
-    assert "Step 6 of 10" in page  # ten questions minus two hidden (uptime, sector), plus two
+    assert "Step 6 of 11" in page  # eleven questions minus two hidden (uptime, sector), plus two
 
     response = answer(client, "stage", "production")
     assert response["Location"] == "/wizard/step/uptime/"
-    assert "Step 7 of 11" in client.get("/wizard/step/frontier_capability/").content.decode()
+    assert "Step 7 of 12" in client.get("/wizard/step/frontier_capability/").content.decode()
 
 
 def test_answering_every_question_leads_to_priorities_then_review(answered: Client) -> None:
@@ -208,7 +208,7 @@ def test_answers_survive_a_new_browser_session_with_the_same_cookie(client: Clie
     tomorrow.cookies[COOKIE] = token
     page = tomorrow.get("/wizard/").content.decode()
     assert "Continue where you left off?" in page
-    assert "You have answered 2 of 9 questions" in page
+    assert "You have answered 2 of 10 questions" in page
     assert 'href="/wizard/step/team_capacity/"' in page
 
 
@@ -245,7 +245,7 @@ def test_a_removed_question_drops_out_of_the_wizard(answered: Client) -> None:
     Question.objects.get(key="workload_mix").delete()
     response = answered.get("/wizard/step/workload_mix/")
     assert response.status_code == 302
-    assert "Step 9 of 10" in answered.get("/wizard/priorities/").content.decode()
+    assert "Step 10 of 11" in answered.get("/wizard/priorities/").content.decode()
     assert answered.get("/wizard/result/").status_code == 200
 
 

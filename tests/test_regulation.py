@@ -253,3 +253,18 @@ def test_the_markdown_export_cites_the_obligations(
     for ob in report.snapshot["obligations"]:
         assert ob["url"] in markdown
         assert f"last checked {ob['checked']}" in markdown
+
+
+def test_the_summary_names_only_obligations_that_bind_the_pick(client: Client) -> None:
+    from advisor.advice.summary import executive_summary
+
+    outcome, html = result_page(client, EU_FINE_TUNER)
+    assert outcome["top"]["key"] == "open_fine_tuned"
+    risks = [r["text"] for r in executive_summary(outcome)["risks"]]
+    titles = {ob["key"]: ob["title"] for ob in outcome["obligations"]}
+    # The one-third-of-compute condition binds a fine-tuner: it is a risk of the pick ...
+    [binding] = [r for r in risks if r.startswith(titles["eu-ai-act-fine-tuner-provider"])]
+    assert binding in html  # the page's summary says it
+    # ... the model provider's own duties (allowed as it is) and a proposal are not.
+    assert not any(r.startswith(titles["eu-ai-act-gpai-models"]) for r in risks)
+    assert not any(r.startswith(titles["eu-ai-act-digital-omnibus"]) for r in risks)

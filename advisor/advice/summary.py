@@ -171,6 +171,31 @@ def _obligation(item: Any, top: str | None) -> str:
     return f"{title}: {detail}" if detail else title
 
 
+EFFECT_ORDER = {"blocked": 0, "conditional": 1}
+
+
+def _binds(obligation: Any, top: str | None) -> bool:
+    """An obligation is a risk of the pick when it blocks it or sets it a condition; one the
+    pick meets as it is (the provider's duty, say) is not."""
+    if not isinstance(obligation, Mapping):
+        return True
+    effect = (obligation.get("effect") or {}).get(top or "")
+    return effect is None or effect in EFFECT_ORDER
+
+
+def _weight(obligation: Any, top: str | None) -> tuple[int, bool, bool]:
+    """Blocking before conditions; law in force and in effect before proposals and dates
+    still to come."""
+    if not isinstance(obligation, Mapping):
+        return (1, False, False)
+    effect = (obligation.get("effect") or {}).get(top or "")
+    return (
+        EFFECT_ORDER.get(str(effect), 1),
+        obligation.get("status", "in_force") != "in_force",
+        not obligation.get("in_effect", True),
+    )
+
+
 def _risks(
     outcome: Mapping[str, Any], own: Sequence[Any], top: str | None = None
 ) -> list[dict[str, str]]:
@@ -178,8 +203,8 @@ def _risks(
     effect before proposals), then the pick's own risks."""
     caveats = [_text(item) for item in outcome.get("caveats") or []]
     obligations = sorted(
-        outcome.get("obligations") or [],
-        key=lambda o: not (o.get("in_effect", True) if isinstance(o, Mapping) else True),
+        (o for o in outcome.get("obligations") or [] if _binds(o, top)),
+        key=lambda o: _weight(o, top),
     )
     laws = [_obligation(item, top) for item in obligations]
     taken_in_turns: list[tuple[str, str]] = []

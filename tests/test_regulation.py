@@ -22,6 +22,7 @@ from advisor.knowledge.regulation import read_seed
 from advisor.reports.models import Report
 from advisor.wizard.models import WizardSession
 from advisor.wizard.store import COOKIE
+from tests.knowledge import changeform_data
 from tests.orgs.fixtures import editor, org, owner, viewer  # noqa: F401
 from tests.reports.helpers import make_report, text, url
 
@@ -192,7 +193,7 @@ def test_the_admin_refuses_a_trigger_on_an_unknown_answer(admin_client: Client) 
     ob = Obligation.objects.get(key="hipaa-business-associate")
     page = admin_client.get(f"/admin/knowledge/obligation/{ob.pk}/change/")
     assert page.status_code == 200
-    data = _changeform_data(page)
+    data = changeform_data(page)
     data["triggers-0-option"] = "dentistry"
     response = admin_client.post(f"/admin/knowledge/obligation/{ob.pk}/change/", data)
     assert response.status_code == 200  # re-rendered with the error, not saved
@@ -232,12 +233,6 @@ def test_reset_knowledge_restores_the_shipped_obligations() -> None:
     seed = read_seed()
     assert Obligation.objects.count() == len(seed["obligations"])
     assert ProviderAssurance.objects.count() == len(seed["assurances"])
-
-
-def _changeform_data(page: Any) -> dict[str, Any]:
-    from tests.knowledge import changeform_data
-
-    return changeform_data(page)
 
 
 def test_the_markdown_export_cites_the_obligations(

@@ -9,6 +9,7 @@ import datetime
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from advisor import costs
 from advisor.knowledge.regulation import AssuranceInfo, ObligationInfo, Regulation
 
 EFFECT_LABELS = {
@@ -60,8 +61,7 @@ def obligations_for(
     ``shown`` the recommended approach and the runner-up, whose conditions the page spells
     out; ``label`` names an approach, ``because`` describes the answers behind a trigger.
     """
-    stale_after = stale_after_days
-    result = []
+    result: list[dict[str, Any]] = []
     for obligation in regulation.obligations:
         if not applies(obligation, answers):
             continue
@@ -105,10 +105,10 @@ def obligations_for(
                 "requires": obligation.requires,
                 "requires_label": REQUIREMENT_LABELS.get(obligation.requires, ""),
                 "providers": _providers(
-                    regulation.assurances, obligation, shown, today, stale_after
+                    regulation.assurances, obligation, shown, today, stale_after_days
                 ),
                 "checked": obligation.checked_on.isoformat(),
-                "stale": (today - obligation.checked_on).days > stale_after,
+                "stale": costs.is_stale(obligation.checked_on, today, stale_after_days),
             }
         )
     return result
@@ -135,7 +135,7 @@ def _providers(
             "how": _how(a, obligation.requires),
             "source_url": a.source_url,
             "verified_on": a.verified_on.isoformat(),
-            "stale": (today - a.verified_on).days > stale_after,
+            "stale": costs.is_stale(a.verified_on, today, stale_after),
         }
         for a in meeting
     ]

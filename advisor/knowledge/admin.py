@@ -7,19 +7,18 @@ edit that would leave knowledge the engine cannot load.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from advisor.engine import validate_answers
 from advisor.knowledge import forms
+from advisor.knowledge.admin_filters import StaleFilter
 from advisor.knowledge.admin_views import try_it
 from advisor.knowledge.models import (
     AccessPath,
@@ -463,23 +462,6 @@ class RulesetStateAdmin(KnowledgeAdmin):
 
 
 # --- price book --------------------------------------------------------------------------
-
-
-class StaleFilter(admin.SimpleListFilter):
-    title = "price age"
-    parameter_name = "age"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("stale", "Possibly out of date"), ("fresh", "Recent")]
-
-    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
-        days = RulesetState.objects.values_list("price_stale_after_days", flat=True).first() or 90
-        cutoff = timezone.now().date() - timedelta(days=days)
-        if self.value() == "stale":
-            return queryset.filter(as_of__lt=cutoff)
-        if self.value() == "fresh":
-            return queryset.filter(as_of__gte=cutoff)
-        return queryset
 
 
 @admin.register(Offering)

@@ -3,16 +3,15 @@ checked against the knowledge base and entries past the staleness threshold flag
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, QuerySet, Value, When
 from django.http import HttpRequest
-from django.utils import timezone
 
+from advisor.knowledge.admin_filters import StaleFilter, stale_cutoff
 from advisor.knowledge.models import (
     Approach,
     Obligation,
@@ -21,36 +20,29 @@ from advisor.knowledge.models import (
     Option,
     ProviderAssurance,
     Question,
-    RulesetState,
 )
 
 
-def _stale_after_days() -> int:
-    return RulesetState.objects.values_list("price_stale_after_days", flat=True).first() or 90
-
-
-def _cutoff() -> Any:
-    return timezone.now().date() - timedelta(days=_stale_after_days())
-
-
-class CheckedFilter(admin.SimpleListFilter):
+class CheckedFilter(StaleFilter):
     title = "last checked"
     parameter_name = "checked"
     field = "checked_on"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("stale", "Due for a check"), ("fresh", "Recently checked")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "stale":
-            return queryset.filter(**{f"{self.field}__lt": _cutoff()})
-        if self.value() == "fresh":
-            return queryset.filter(**{f"{self.field}__gte": _cutoff()})
-        return queryset
+    labels = ("Due for a check", "Recently checked")
 
 
 class VerifiedFilter(CheckedFilter):
     field = "verified_on"
+
+
+def _with_due(queryset: QuerySet[Any], field: str) -> QuerySet[Any]:
+    """Each row with ``is_due``, against one staleness cutoff for the whole list."""
+    return queryset.annotate(
+        is_due=Case(
+            When(**{f"{field}__lt": stale_cutoff()}, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
 
 
 class TriggerForm(forms.ModelForm):
@@ -115,9 +107,12 @@ class ObligationAdmin(admin.ModelAdmin):
         ("Providers", {"fields": ("requires",)}),
     )
 
-    @admin.display(boolean=True, description="due for a check")
-    def due(self, obligation: Obligation) -> bool:
-        return obligation.is_stale(_stale_after_days())
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Obligation]:
+        return _with_due(super().get_queryset(request), "checked_on")
+
+    @admin.display(boolean=True, description="due for a check", ordering="checked_on")
+    def due(self, obligation: Any) -> bool:
+        return bool(obligation.is_due)
 
 
 class AssuranceForm(forms.ModelForm):
@@ -169,6 +164,9 @@ class ProviderAssuranceAdmin(admin.ModelAdmin):
     list_filter = ("provider", "baa", "eu_processing", VerifiedFilter)
     search_fields = ("provider", "service", "notes")
 
-    @admin.display(boolean=True, description="due for a check")
-    def due(self, assurance: ProviderAssurance) -> bool:
-        return assurance.is_stale(_stale_after_days())
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProviderAssurance]:
+        return _with_due(super().get_queryset(request), "verified_on")
+
+    @admin.display(boolean=True, description="due for a check", ordering="verified_on")
+    def due(self, assurance: Any) -> bool:
+        return bool(assurance.is_due)

@@ -8,8 +8,6 @@ the admin refuses to save one.
 
 from __future__ import annotations
 
-import datetime
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -56,10 +54,6 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def is_stale(self, stale_after_days: int, today: datetime.date | None = None) -> bool:
-        today = today or datetime.date.today()
-        return (today - self.checked_on).days > stale_after_days
 
 
 class ObligationTrigger(models.Model):
@@ -170,7 +164,3 @@ class ProviderAssurance(models.Model):
 
     def __str__(self) -> str:
         return self.service
-
-    def is_stale(self, stale_after_days: int, today: datetime.date | None = None) -> bool:
-        today = today or datetime.date.today()
-        return (today - self.verified_on).days > stale_after_days

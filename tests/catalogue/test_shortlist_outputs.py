@@ -105,7 +105,6 @@ def test_the_result_page_costs_the_same_queries_however_many_models(client) -> N
             source="Host pricing page",
         )
     many = result_page_queries(client)
-    print(f"result page: {few} queries with the shipped catalogue, {many} with 40 more models")
     assert many == few
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -25,13 +24,11 @@ def make_run(**env: str) -> str:
     return done.stdout
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_run_honours_port() -> None:
     assert "runserver 127.0.0.1:8000" in make_run()
     assert "runserver 127.0.0.1:8123" in make_run(PORT="8123")
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
 def test_make_run_and_test_install_the_pdf_libraries() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert "bin/ensure-weasyprint-libs" in makefile

@@ -36,11 +36,12 @@ def hybrid_split(
     assumptions = assumptions or pricing.default_assumptions(knowledge.prices)
     today = today or datetime.date.today()
     volumes = pricing.split_volumes(knowledge.prices, answers.get("requests_per_day"))
+    closed, general_answers = _best(
+        knowledge, general, CLOSED_APPROACHES, volumes[0], assumptions, today
+    )
+    open_, bulk_answers = _best(knowledge, bulk, OPEN_APPROACHES, volumes[1], assumptions, today)
     return HybridSplit(
-        closed=_best(knowledge, general, CLOSED_APPROACHES, volumes[0], assumptions, today),
-        open=_best(knowledge, bulk, OPEN_APPROACHES, volumes[1], assumptions, today),
-        general_answers=engine.recommend(knowledge.ruleset, general).answers,
-        bulk_answers=engine.recommend(knowledge.ruleset, bulk).answers,
+        closed=closed, open=open_, general_answers=general_answers, bulk_answers=bulk_answers
     )
 
 
@@ -62,9 +63,10 @@ def _best(
     volume: int | None,
     assumptions: pricing.Assumptions,
     today: datetime.date,
-) -> str | None:
+) -> tuple[str | None, Mapping[str, Any]]:
     """The best allowed approach of ``among`` for one part, with the cost rules comparing
-    the part's own options at the part's volume."""
+    the part's own options at the part's volume, and the part's answers as the engine
+    counts them."""
     plain = engine.recommend(knowledge.ruleset, answers)
     allowed = {r.approach: not r.excluded for r in plain.ranking if r.approach in among}
     ranking = plain.ranking
@@ -83,7 +85,8 @@ def _best(
             if row is not None and ok:
                 costs[approach] = row["monthly_usd"]
         ranking = engine.recommend(knowledge.ruleset, answers, costs).ranking
-    return next((r.approach for r in ranking if not r.excluded and r.approach in among), None)
+    best = next((r.approach for r in ranking if not r.excluded and r.approach in among), None)
+    return best, plain.answers
 
 
 def hybrid_workloads(knowledge: Knowledge, answers: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -215,8 +215,8 @@ TRUSTED_PROXIES = env_list("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Failed logins (every login form, the admin's included): django-axes, counted in the
 # database so every worker and host shares them. See advisor/orgs/login_limits.py.
 AXES_HANDLER = "advisor.orgs.login_limits.LoginAttempts"
-AXES_FAILURE_LIMIT = 10  # per username; per address: login_limits.MAX_FAILURES_PER_ADDRESS
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 10  # per username and address; the others: advisor/orgs/login_limits.py
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False

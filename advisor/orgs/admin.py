@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
+from advisor.orgs.membership import revoke_what_they_issued
 from advisor.orgs.models import Invitation, Membership, Organisation
-from advisor.reports.models import ShareLink
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,11 +33,12 @@ class OrganisationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(member_total=Count("memberships"))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        """Members removed here lose their share links, as on the organisation's page."""
+        """Members removed here lose their invitations and share links, as on the
+        organisation's page."""
         super().save_formset(request, form, formset, change)
         for membership in getattr(formset, "deleted_objects", []):
             if isinstance(membership, Membership):
-                ShareLink.revoke_created_by(membership.org, membership.user)
+                revoke_what_they_issued(membership.org, membership.user)
 
     @admin.display(description="members", ordering="member_total")
     def member_count(self, obj: Organisation) -> int:

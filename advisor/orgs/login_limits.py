@@ -5,10 +5,19 @@ Axes sits in front of every ``authenticate()`` call (its backend comes first in
 share the same counts. Its database handler keeps them in the database, so every worker and
 host sees the same numbers with or without Redis. Settings: ``AXES_*`` in ``settings.py``.
 
-The policy: 10 failures for one username, or 30 from one client address (an office behind
-one NAT address shares it), within 15 minutes of the last failure, refuse further attempts
-with 429 without checking the password. A successful login clears its username's failures,
-not the address's (one valid account must not reset a guesser's budget).
+The policy, within 15 minutes of the last failure: 10 failures for one username from one
+client address, 50 for one username from all addresses together, or 30 from one address for
+any usernames (an office behind one NAT address shares it), refuse further attempts with 429
+without checking the password.
+
+Why a username is limited per address first: with one count per username, anybody who knows
+a name (an admin's, a colleague's) could lock its owner out from everywhere with ten wrong
+passwords every quarter of an hour. Counted per name and address, a guesser from one address
+locks only itself out (and its address's 30 failures stop it long before the name's 50), while
+the 50 from everywhere still bounds a guesser spread over many addresses. Whoever is locked
+out can get back in at once by resetting the password: a successful reset forgets the
+username's failures (``forget_username``), as a successful login does; neither forgets the
+address's (one valid account must not reset a guesser's budget).
 """
 
 from __future__ import annotations
@@ -26,10 +35,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
-MAX_FAILURES_PER_USERNAME = 10
-MAX_FAILURES_PER_ADDRESS = 30
+MAX_FAILURES_PER_USERNAME = 10  # for one username from one address
+MAX_FAILURES_PER_USERNAME_ANYWHERE = 50  # for one username from all addresses together
+MAX_FAILURES_PER_ADDRESS = 30  # from one address, whatever the usernames
 WINDOW = timedelta(minutes=15)
-THROTTLED_MESSAGE = "Too many failed attempts; try again in a few minutes."
+THROTTLED_MESSAGE = (
+    "Too many failed attempts; try again in 15 minutes. To get back in now, reset your "
+    "password: a new password lifts the block."
+)
 
 
 def username_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
@@ -49,24 +62,45 @@ def username_key(request: HttpRequest | None, credentials: dict[str, Any] | None
 class LoginAttempts(AxesDatabaseHandler):
     """Axes' database handler with one limit per username and another per address.
 
-    Axes compares one failure count with one limit (``AXES_FAILURE_LIMIT``, the username
-    limit). ``AXES_LOCKOUT_PARAMETERS`` is ``["username", "ip_address"]``, so its count is
-    the larger of the two; the address's failures are expressed in username units here, so
-    the address reaches the limit at ``MAX_FAILURES_PER_ADDRESS`` failures.
+    Axes compares one failure count with one limit (``AXES_FAILURE_LIMIT``, the limit for a
+    username at one address). ``AXES_LOCKOUT_PARAMETERS`` is
+    ``[["username", "ip_address"], "username", "ip_address"]``, so axes gives us the attempts
+    of the pair, of the username and of the address; the last two are expressed in pair units
+    here, so each reaches the limit at its own number of failures.
     """
 
     def get_failures(self, request: HttpRequest, credentials: dict | None = None) -> int:
-        by_username, by_address = (
+        by_pair, by_username, by_address = (
             attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
             for attempts in self.get_user_attempts(request, credentials)
         )
-        return max(by_username, by_address * MAX_FAILURES_PER_USERNAME // MAX_FAILURES_PER_ADDRESS)
+        unit = MAX_FAILURES_PER_USERNAME
+        return max(
+            by_pair,
+            by_username * unit // MAX_FAILURES_PER_USERNAME_ANYWHERE,
+            by_address * unit // MAX_FAILURES_PER_ADDRESS,
+        )
 
     def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
         """On success, forget the failures of this username only."""
-        username = get_client_username(request, credentials)
-        deleted, _ = AccessAttempt.objects.filter(username=username).delete()
-        return deleted
+        return _forget(get_client_username(request, credentials))
+
+
+def _forget(username: str) -> int:
+    """Stop counting ``username``'s failures against it, while each still counts against
+    the address it came from: the rows are kept under a name no login form can produce
+    (usernames never hold a colon), so a guesser cannot refill an address's budget by
+    logging in to, or resetting the password of, an account of their own."""
+    rows = list(AccessAttempt.objects.filter(username=username).values_list("pk", flat=True))
+    for pk in rows:
+        AccessAttempt.objects.filter(pk=pk).update(username=f"forgotten:{pk}")
+    return len(rows)
+
+
+def forget_username(username: str) -> int:
+    """Forget a username's failures, from every address (after a password reset: whoever
+    chose the new password owns the account, so the block has done its job)."""
+    return _forget(username_key(None, {"username": username}))
 
 
 def lockout_response(

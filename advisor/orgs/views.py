@@ -17,7 +17,6 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from advisor.http import AuthenticatedHttpRequest
 from advisor.net import client_ip
+from advisor.orgs import login_limits
 from advisor.orgs.access import get_membership, require_role
 from advisor.orgs.forms import (
     InvitationForm,
@@ -35,9 +35,9 @@ from advisor.orgs.forms import (
     RoleForm,
     SignupForm,
 )
+from advisor.orgs.membership import describe_revoked, revoke_what_they_issued
 from advisor.orgs.models import Invitation, Membership, Organisation, Role, pending_invitations
 from advisor.ratelimit import Limit
-from advisor.reports.models import ShareLink
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +108,20 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 password_reset = PasswordResetView.as_view()
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's "choose a new password" page; a new password also lifts a block on the
+    account from failed logins (``login_limits.forget_username``), so anyone locked out by
+    somebody else's guesses can get back in at once."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        login_limits.forget_username(form.user.get_username())
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view()
 
 
 # Login ------------------------------------------------------------------------------------
@@ -262,8 +276,9 @@ def member_remove(
 ) -> HttpResponse:
     """Remove a member (owners), or leave (any member removing themselves).
 
-    The last owner can neither leave nor be removed. The share links the member created to
-    the organisation's reports are revoked with the membership.
+    The last owner can neither leave nor be removed. The invitations the member issued and
+    the share links they created to the organisation's reports are revoked with the
+    membership (``advisor/orgs/membership.py``).
     """
     membership = get_membership(request, org_code)
     org = membership.org
@@ -281,17 +296,11 @@ def member_remove(
             )
             return redirect(org)
         target.delete()
-        # Their links would keep showing the organisation's reports to whoever has them.
-        revoked = ShareLink.revoke_created_by(org, target.user)
-    links = (
-        f" {revoked} share link{pluralize(revoked)} they created stopped working."
-        if revoked
-        else ""
-    )
+        revoked = revoke_what_they_issued(org, target.user)
     if leaving:
-        links = links.replace("they", "you")
-        messages.success(request, f"You left {org.name}.{links}")
+        messages.success(request, f"You left {org.name}.{describe_revoked(revoked, 'you')}")
         return redirect("orgs:list")
+    links = describe_revoked(revoked, "they")
     messages.success(request, f"Removed {name} from {org.name}.{links}")
     return redirect(org)
 

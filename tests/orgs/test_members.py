@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
-from advisor.orgs.models import Membership, Role
+from advisor.orgs.models import Invitation, Membership, Role
 from tests.orgs.fixtures import make_user, membership_of
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +144,81 @@ def test_a_member_of_the_same_name_elsewhere_is_untouched(client, org, owner) ->
     client.post(remove_url(org, mine))
     assert not Membership.objects.filter(pk=mine.pk).exists()
     assert Membership.objects.filter(pk=other.pk).exists()
+
+
+# What a removed member issued ------------------------------------------------------------
+
+
+def accept_url(token: str) -> str:
+    return f"/orgs/invite/{token}/"
+
+
+def test_a_removed_owner_cannot_rejoin_through_an_invitation_they_issued(
+    client, org, owner, editor
+) -> None:
+    """Found in the attack: an owner, removed, came back as owner through an invitation he
+    had sent himself (to a second address of his) before the removal."""
+    Membership.objects.filter(org=org, user=editor).update(role=Role.OWNER)
+    _, token = Invitation.issue(
+        org=org, email="second@example.com", role=Role.OWNER, created_by=editor
+    )
+    client.force_login(owner)
+    response = client.post(remove_url(org, membership_of(org, editor)), follow=True)
+    assert "Removed edward from Acme Ltd. 1 invitation they created stopped working." in (
+        messages_of(response)
+    )
+
+    client.force_login(editor)
+    assert client.post(accept_url(token)).status_code == 404
+    assert not Membership.objects.filter(org=org, user=editor).exists()
+
+
+def test_leaving_revokes_your_pending_invitations_only(client, org, owner, editor) -> None:
+    mine, _ = Invitation.issue(org=org, email="a@example.com", role=Role.VIEWER, created_by=editor)
+    theirs, kept = Invitation.issue(
+        org=org, email="b@example.com", role=Role.VIEWER, created_by=owner
+    )
+    used, _ = Invitation.issue(org=org, email="c@example.com", role=Role.VIEWER, created_by=editor)
+    Invitation.objects.filter(pk=used.pk).update(accepted_at=timezone.now())
+    client.force_login(editor)
+
+    response = client.post(remove_url(org, membership_of(org, editor)), follow=True)
+
+    assert "You left Acme Ltd. 1 invitation you created stopped working." in (messages_of(response))
+    statuses = {i.pk: i.status for i in Invitation.objects.all()}
+    assert statuses == {mine.pk: "revoked", theirs.pk: "pending", used.pk: "accepted"}
+    newcomer = make_user("nina")
+    client.force_login(newcomer)
+    client.post(accept_url(kept))
+    assert Membership.objects.filter(org=org, user=newcomer).exists()
+
+
+def test_the_message_lists_invitations_and_share_links_together(client, org, owner, editor):
+    from tests.reports.helpers import make_link, make_report
+
+    link, _ = make_link(make_report(org, created_by=editor))
+    type(link).objects.filter(pk=link.pk).update(created_by=editor)
+    Invitation.issue(org=org, email="a@example.com", role=Role.VIEWER, created_by=editor)
+    client.force_login(owner)
+
+    response = client.post(remove_url(org, membership_of(org, editor)), follow=True)
+
+    assert (
+        "Removed edward from Acme Ltd. 1 invitation and 1 share link they created stopped working."
+    ) in messages_of(response)
+
+
+def test_the_organisations_app_does_not_import_the_reports_app() -> None:
+    """Organisations sit below reports: removing a member tells reports by a signal."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "advisor" / "orgs"
+    imported = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    assert not {name for name in imported if name.startswith("advisor.reports")}

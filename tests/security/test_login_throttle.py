@@ -1,18 +1,21 @@
-"""Password guessing is slowed down: after too many failed logins for one username, or from
-one client address, every login form (the site's and the admin's) answers 429 without
-checking the password, for a while.
+"""Password guessing is slowed down: after too many failed logins for one username from one
+address, for one username from everywhere, or from one client address, every login form (the
+site's and the admin's) answers 429 without checking the password, for a while; a guesser at
+one address cannot lock the account's owner out, and a password reset lifts a block.
 
 (Share-token guessing has its own limit, tested in ``tests/reports/test_share_links.py``.)
 """
 
 from __future__ import annotations
 
+import re
 from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core import mail
 from django.test import Client
 from django.urls import resolve
 
@@ -23,8 +26,9 @@ pytestmark = pytest.mark.django_db
 
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
-MESSAGE = "Too many failed attempts; try again in a few minutes."
+MESSAGE = login_limits.THROTTLED_MESSAGE
 PER_USERNAME = login_limits.MAX_FAILURES_PER_USERNAME
+PER_USERNAME_ANYWHERE = login_limits.MAX_FAILURES_PER_USERNAME_ANYWHERE
 PER_ADDRESS = login_limits.MAX_FAILURES_PER_ADDRESS
 WRONG = "wrong-password"
 
@@ -62,6 +66,7 @@ def test_the_login_url_is_ours() -> None:
 
 def test_the_limits() -> None:
     assert PER_USERNAME == 10
+    assert PER_USERNAME_ANYWHERE == 50
     assert PER_ADDRESS == 30
     assert login_limits.WINDOW.total_seconds() == 15 * 60
 
@@ -111,9 +116,20 @@ def test_the_site_and_the_admin_share_one_count(outsider) -> None:
     assert not logged_in(client)
 
 
+def spread_failures(username: str, times: int) -> None:
+    """``times`` failures for ``username``, each from an address of its own."""
+    for number in range(times):
+        fail(from_address(f"203.0.113.{number + 1}"), username, 1)
+
+
+def lock_everywhere(username: str) -> None:
+    """Reach the limit for ``username`` from everywhere, one failure per address."""
+    spread_failures(username, PER_USERNAME_ANYWHERE - 1)
+    assert attempt(from_address("203.0.113.200"), username).status_code == 429
+
+
 def test_the_username_limit_holds_from_every_address_and_in_any_case(outsider) -> None:
-    for number in range(PER_USERNAME - 1):
-        fail(from_address(f"203.0.113.{number + 1}"), "oscar", 1)
+    spread_failures("oscar", PER_USERNAME_ANYWHERE - 1)
     assert attempt(from_address("203.0.113.99"), "oscar").status_code == 429
 
     elsewhere = from_address("198.51.100.7")
@@ -132,18 +148,103 @@ def test_unicode_lookalikes_share_the_username_budget(outsider, lookalike) -> No
     client = from_address("203.0.113.1")
     reach_limit(client, "oscar")
 
-    response = attempt(from_address("198.51.100.7"), lookalike, PASSWORD)
+    response = attempt(client, lookalike, PASSWORD)
 
     assert response.status_code == 429
     assert not logged_in(client)
 
 
 def test_lookalike_failures_count_against_the_real_name(outsider) -> None:
-    for number in range(PER_USERNAME - 1):
-        fail(from_address(f"203.0.113.{number + 1}"), "\uff4fscar", 1)
+    spread_failures("\uff4fscar", PER_USERNAME_ANYWHERE - 1)
     assert attempt(from_address("203.0.113.99"), "\uff4fscar").status_code == 429
 
     assert attempt(from_address("198.51.100.7"), "oscar", PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize("url", [LOGIN, ADMIN_LOGIN])
+def test_a_guesser_at_one_address_cannot_lock_the_owner_out(outsider, url) -> None:
+    """Found in the attack: ten wrong passwords every quarter of an hour from anywhere kept
+    any known account (admins too) locked out."""
+    owner = get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD)
+    guesser = from_address("203.0.113.66")
+    for _ in range(3):  # every quarter of an hour, ten more
+        fail(guesser, "root", PER_USERNAME - 1, url=url)
+        assert attempt(guesser, "root", url=url).status_code == 429
+        assert attempt(guesser, "root", PASSWORD, url=url).status_code == 429
+        AccessAttempt.objects.update(
+            attempt_time=AccessAttempt.objects.get().attempt_time - 2 * login_limits.WINDOW
+        )
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.get().attempt_time)
+    fail(guesser, "root", PER_USERNAME - 1, url=url)
+    assert attempt(guesser, "root", url=url).status_code == 429
+
+    at_home = from_address("198.51.100.7")
+    assert attempt(at_home, "root", PASSWORD, url=url).status_code == 302
+    assert logged_in(at_home)
+    owner.refresh_from_db()
+    assert owner.last_login is not None
+
+
+def test_one_address_cannot_reach_the_limit_for_a_name_from_everywhere(outsider) -> None:
+    """The address's own limit stops a guesser long before the name's limit from everywhere."""
+    assert PER_ADDRESS < PER_USERNAME_ANYWHERE
+    guesser = from_address("203.0.113.66")
+    fail(guesser, "oscar", PER_USERNAME - 1)
+    for number in range(PER_ADDRESS - PER_USERNAME):
+        fail(guesser, f"user{number}", 1)
+    assert attempt(guesser, "user-last").status_code == 429
+    assert attempt(guesser, "oscar").status_code == 429
+    assert attempt(from_address("198.51.100.7"), "oscar", PASSWORD).status_code == 302
+
+
+def reset_password(client: Client, email: str, new: str) -> None:
+    """Ask for a reset link by email and choose ``new`` through it."""
+    mail.outbox.clear()
+    assert client.post("/accounts/password_reset/", {"email": email}).status_code == 302
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
+    confirm = client.get(link, follow=True)
+    done = client.post(
+        confirm.redirect_chain[-1][0], {"new_password1": new, "new_password2": new}, follow=True
+    )
+    assert done.redirect_chain[-1][0] == "/accounts/reset/done/"
+    assert "the block is lifted" in done.content.decode()
+
+
+def test_a_locked_out_user_is_told_how_to_get_back_in(outsider) -> None:
+    lock_everywhere("oscar")
+    response = attempt(from_address("198.51.100.7"), "oscar", PASSWORD)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "try again in 15 minutes" in html
+    assert "reset your password" in html
+    assert 'href="/accounts/password_reset/"' in html
+
+
+@pytest.mark.parametrize("url", [LOGIN, ADMIN_LOGIN])
+def test_a_password_reset_lifts_the_block(outsider, url) -> None:
+    """Found in the attack: a reset left the account locked for the rest of the window."""
+    outsider.is_staff = True
+    outsider.save()
+    lock_everywhere("oscar")
+    at_home = from_address("198.51.100.7")
+    assert attempt(at_home, "oscar", PASSWORD, url=url).status_code == 429
+
+    new = "Brand-new-passphrase-31"
+    reset_password(at_home, "oscar@example.com", new)
+
+    assert attempt(at_home, "oscar", new, url=url).status_code == 302
+    assert logged_in(at_home)
+
+
+def test_a_password_reset_keeps_the_guessers_address_blocked(outsider) -> None:
+    sprayer = from_address("203.0.113.66")
+    for number in range(PER_ADDRESS - 1):
+        fail(sprayer, f"user{number}", 1)
+    assert attempt(sprayer, "oscar").status_code == 429
+
+    reset_password(from_address("198.51.100.7"), "oscar@example.com", "Brand-new-passphrase-31")
+
+    assert attempt(sprayer, "oscar", "Brand-new-passphrase-31").status_code == 429
 
 
 def test_one_failure_fewer_than_the_limit_still_lets_the_right_password_in(outsider) -> None:

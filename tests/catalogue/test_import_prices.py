@@ -171,7 +171,7 @@ def test_references_the_data_lacks_are_unmatched(tmp_path) -> None:
                     {"ref": "groq:a", "input_usd_per_mtok": "-1", "output_usd_per_mtok": "1"}
                 ],
             },
-            "0 or more",
+            "greater than or equal to 0",
         ),
         ({"as_of": "2026-12-01", "prices": []}, "source"),
     ],

@@ -37,7 +37,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models as db_models
 from django.db import transaction
 from django.utils import timezone
 
@@ -152,9 +151,9 @@ def _money(value: Any) -> str:
 def _field_problems(name: str, value: Any) -> list[str]:
     """What the fields that would store ``value`` say of it (their own validators: digits,
     decimal places, minimum, length, link scheme, date), as ``name: reason`` lines."""
-    fields: list[db_models.Field[Any, Any]] = [ModelPrice._meta.get_field(name)]  # type: ignore[list-item]
+    fields: list[Any] = [ModelPrice._meta.get_field(name)]
     if name in OFFERING_FIELDS:
-        fields.append(Offering._meta.get_field(name))  # type: ignore[arg-type]
+        fields.append(Offering._meta.get_field(name))
     found: list[str] = []
     for model_field in fields:
         try:
@@ -290,7 +289,7 @@ def price_data_from_json(text: str | bytes) -> PriceData:
                 entry_problems.append(f"{ref[:80]!r} is listed twice.")
         problems += [f"{where}: {problem}" for problem in entry_problems]
         if not entry_problems:
-            found[ref] = values
+            found[str(ref)] = values
     if problems:
         if len(problems) > MAX_PROBLEMS:
             extra = len(problems) - MAX_PROBLEMS

@@ -191,3 +191,13 @@ def test_the_bundled_data_is_read_offline_with_its_source() -> None:
     assert data.source.startswith("genai-prices ")
     assert data.prices["openai:gpt-5"]["input_usd_per_mtok"] == "1.25"
     assert all(":" in ref for ref in data.prices)
+
+
+def test_applying_a_review_again_says_it_was_already_applied() -> None:
+    fingerprint = re.search(r"Fingerprint: (\w+)", run()).group(1)
+    run("--apply", "--fingerprint", fingerprint)
+    after, version = snapshot_of_prices(), RulesetState.current()[0]
+    again = run("--apply", "--fingerprint", fingerprint)
+    assert "already applied" in again
+    assert snapshot_of_prices() == after
+    assert RulesetState.current()[0] == version

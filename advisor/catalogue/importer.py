@@ -78,7 +78,6 @@ class AlreadyApplied(StaleReview):
 MAX_PROBLEMS = 50
 #: What applying writes, and to which models: each value is checked with their fields.
 PRICE_FIELDS = ("provider", "input_usd_per_mtok", "output_usd_per_mtok", "source_url")
-SHARED_FIELDS = ("source", "as_of")
 OFFERING_FIELDS = frozenset({"input_usd_per_mtok", "output_usd_per_mtok", "source", "as_of"})
 #: A check date may be a day ahead (a file written east of UTC), no more.
 LATEST_AS_OF = datetime.timedelta(days=1)

@@ -7,21 +7,34 @@ its dates) and adds a new one, as ``import_prices`` does.
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 
 from advisor.catalogue import importer
-from advisor.catalogue.models import AIModel, ModelPrice, QualityScore
+from advisor.catalogue.models import AIModel, ModelPrice, PriceImport, QualityScore
 
 AMOUNTS = ("input_usd_per_mtok", "output_usd_per_mtok")
-MAX_UPLOAD_BYTES = 2_000_000
+#: Room left in a request for the upload form's other parts (token, boundaries, headers).
+FORM_OVERHEAD_BYTES = 1024
+#: Reviews never applied are forgotten after this long.
+REVIEW_KEPT = datetime.timedelta(days=1)
+
+
+def upload_limit() -> int:
+    """The largest price file the import page takes: the site refuses any request over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (nginx too, ``client_max_body_size``)."""
+    return int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) - FORM_OVERHEAD_BYTES
 
 
 def save_price(price: ModelPrice, changed: list[str]) -> ModelPrice:
@@ -169,42 +182,84 @@ class QualityScoreAdmin(admin.ModelAdmin):
 
 
 class PriceFileForm(forms.Form):
-    file = forms.FileField(
-        required=False,
-        help_text="A JSON price file (source, as_of, prices). Leave empty to use the price "
-        "data bundled with the application (genai-prices).",
+    file = forms.FileField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"A JSON price file (source, as_of, prices) of at most {upload_limit() // 1024} KiB. "
+            "Leave empty to use the price data bundled with the application (genai-prices)."
+        )
+
+
+def _uploaded_data(upload: PriceFileForm) -> tuple[importer.PriceData, PriceImport]:
+    """The uploaded file, checked, and kept as a review until it is applied."""
+    uploaded = upload.cleaned_data["file"]
+    if uploaded.size > upload_limit():
+        raise importer.PriceDataError(
+            [f"The file is larger than {upload_limit() // 1024} KiB: split it."]
+        )
+    try:
+        text = uploaded.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise importer.PriceDataError([f"The file is not UTF-8 text: {error}."]) from error
+    data = importer.price_data_from_json(text)
+    reviewed = importer.plan(data)
+    PriceImport.objects.filter(
+        applied_at__isnull=True, created_at__lt=timezone.now() - REVIEW_KEPT
+    ).delete()
+    review = PriceImport.objects.create(
+        fingerprint=reviewed.fingerprint, source=data.source, as_of=data.as_of, data=text
     )
+    return data, review
+
+
+def _reviewed_data(code: str) -> tuple[importer.PriceData, PriceImport | None]:
+    """The data of the review being applied: a kept file, or the bundled data."""
+    if not code:
+        return importer.bundled_price_data(), None
+    try:
+        review = PriceImport.objects.filter(code=uuid.UUID(code)).first()
+    except ValueError:
+        review = None
+    if review is None:
+        raise importer.PriceDataError(
+            ["This review is no longer available: upload the file again."]
+        )
+    return importer.price_data_from_json(review.data), review
 
 
 def import_prices_view(request: HttpRequest, model_admin: ModelPriceAdmin) -> HttpResponse:
     """Review the changes the price data would make; apply exactly the reviewed ones."""
     upload = PriceFileForm(request.POST or None, request.FILES or None)
-    data_text = request.POST.get("data", "")
     problems: list[str] = []
     data: importer.PriceData | None = None
+    review: PriceImport | None = None
+    plan: importer.Plan | None = None
+    changelist = reverse("admin:catalogue_modelprice_changelist")
     try:
-        if request.method == "POST" and upload.is_valid() and upload.cleaned_data["file"]:
-            uploaded = upload.cleaned_data["file"]
-            if uploaded.size > MAX_UPLOAD_BYTES:
-                raise importer.PriceDataError(["The file is larger than 2 MB."])
-            data_text = uploaded.read().decode("utf-8", errors="replace")
-        data = (
-            importer.price_data_from_json(data_text) if data_text else importer.bundled_price_data()
-        )
-    except importer.PriceDataError as error:
-        problems = error.problems
-    if data is not None and request.method == "POST" and "apply" in request.POST:
-        try:
-            applied = importer.apply(data, request.POST.get("fingerprint", ""))
-        except importer.StaleReview as error:
-            messages.error(request, str(error))
+        if request.method == "POST" and "apply" in request.POST:
+            data, review = _reviewed_data(request.POST.get("review_code", ""))
+            try:
+                applied = importer.apply(data, request.POST.get("fingerprint", ""), review=review)
+            except importer.AlreadyApplied as error:
+                messages.warning(request, str(error))
+                return HttpResponseRedirect(changelist)
+            except importer.StaleReview as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Applied {len(applied.actionable)} price changes ({applied.summary()}).",
+                )
+                return HttpResponseRedirect(changelist)
+        elif request.method == "POST" and upload.is_valid() and upload.cleaned_data["file"]:
+            data, review = _uploaded_data(upload)
         else:
-            messages.success(
-                request,
-                f"Applied {len(applied.actionable)} price changes ({applied.summary()}).",
-            )
-            return HttpResponseRedirect(reverse("admin:catalogue_modelprice_changelist"))
-    plan = importer.plan(data) if data is not None else None
+            data = importer.bundled_price_data()
+        plan = importer.plan(data)
+    except importer.PriceDataError as error:
+        problems, plan = error.problems, None
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": ModelPrice._meta,
@@ -212,7 +267,7 @@ def import_prices_view(request: HttpRequest, model_admin: ModelPriceAdmin) -> Ht
         "form": upload,
         "problems": problems,
         "plan": plan,
-        "data_text": data_text,
+        "review": review,
         "groups": [(kind, [c for c in plan.changes if c.kind == kind]) for kind in importer.KINDS]
         if plan
         else [],

@@ -149,6 +149,11 @@ def load_catalogue(data: Mapping[str, Any] | None = None, *, apps: Any = None) -
         RulesetState = apps.get_model("knowledge", "RulesetState")
         suspended = contextlib.nullcontext
     with transaction.atomic(), suspended():
+        # Prices and scores first, reading only their keys: a row the database should never
+        # have held (an amount wider than its column, stored by SQLite) must not stop the
+        # reset that repairs it. Deleting the models would read every column of them.
+        ModelPrice.objects.only("pk").delete()
+        QualityScore.objects.only("pk").delete()
         AIModel.objects.all().delete()
         for item in data["models"]:
             values = {name: item[name] for name in MODEL_FIELDS if name in item}

@@ -8,14 +8,46 @@ knowledge version is bumped on every edit (``signals.py``) so that cached result
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import (
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+    URLValidator,
+)
 from django.db import models, transaction
 from django.utils import timezone
 
 KEY_HELP = "A short identifier (lowercase letters, digits, _ or -) used by the API and reports."
 LIST_HELP = "Comma-separated."
+#: Links shown on result pages and frozen into reports: web pages only (no javascript:,
+#: data: or ftp: links).
+http_url = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// link.")
+no_nul = ProhibitNullCharactersValidator()
+#: A price per million tokens: what the columns hold (999,999.9999 at most).
+PRICE_DIGITS, PRICE_PLACES = 10, 4
+
+
+def largest(max_digits: int, decimal_places: int) -> Decimal:
+    """The largest amount a ``DecimalField(max_digits, decimal_places)`` holds."""
+    return Decimal(10) ** (max_digits - decimal_places) - Decimal(10) ** -decimal_places
+
+
+def amount_in_range(name: str) -> models.Q:
+    """What the database checks of a stored price: 0 to the column's largest amount.
+
+    SQLite stores any number in a decimal column, and a value wider than the column then
+    breaks every query that reads the row (``decimal.InvalidOperation``)."""
+    return models.Q(**{f"{name}__gte": 0, f"{name}__lte": largest(PRICE_DIGITS, PRICE_PLACES)})
+
+
+def http_or_blank(name: str) -> models.Q:
+    return (
+        models.Q(**{name: ""})
+        | models.Q(**{f"{name}__istartswith": "http://"})
+        | models.Q(**{f"{name}__istartswith": "https://"})
+    )
 
 
 def split_list(value: str) -> list[str]:
@@ -50,7 +82,7 @@ class AIModel(models.Model):
         default=False, help_text="The weights can be downloaded and run on your own machines."
     )
     licence_name = models.CharField("licence", max_length=120)
-    licence_url = models.URLField("licence link", max_length=300)
+    licence_url = models.URLField("licence link", max_length=300, validators=[http_url])
     licence_terms = models.CharField(
         "terms that bite",
         max_length=300,
@@ -142,27 +174,33 @@ class ModelPrice(models.Model):
 
     model = models.ForeignKey(AIModel, on_delete=models.CASCADE, related_name="prices")
     provider = models.CharField(
-        "where", max_length=80, help_text="Who sells it at this price, e.g. 'Groq'."
+        "where",
+        max_length=80,
+        validators=[no_nul],
+        help_text="Who sells it at this price, e.g. 'Groq'.",
     )
     input_usd_per_mtok = models.DecimalField(
         "input (USD per million tokens)",
-        max_digits=10,
-        decimal_places=4,
+        max_digits=PRICE_DIGITS,
+        decimal_places=PRICE_PLACES,
         validators=[MinValueValidator(0)],
     )
     output_usd_per_mtok = models.DecimalField(
         "output (USD per million tokens)",
-        max_digits=10,
-        decimal_places=4,
+        max_digits=PRICE_DIGITS,
+        decimal_places=PRICE_PLACES,
         validators=[MinValueValidator(0)],
     )
     as_of = models.DateField("checked on", help_text="When this price was last checked.")
-    source = models.CharField(max_length=200, help_text="Where the price comes from.")
-    source_url = models.URLField("source link", max_length=300, blank=True)
+    source = models.CharField(
+        max_length=200, validators=[no_nul], help_text="Where the price comes from."
+    )
+    source_url = models.URLField("source link", max_length=300, blank=True, validators=[http_url])
     import_ref = models.CharField(
         "price data reference",
         max_length=200,
         blank=True,
+        validators=[no_nul],
         help_text="'provider:model id' in the bundled price data; blank: kept by hand.",
     )
     manual = models.BooleanField(
@@ -192,7 +230,16 @@ class ModelPrice(models.Model):
                 fields=["model", "provider"],
                 condition=models.Q(valid_until__isnull=True),
                 name="one_current_price_per_provider",
-            )
+            ),
+            models.CheckConstraint(
+                condition=amount_in_range("input_usd_per_mtok"), name="input_price_in_range"
+            ),
+            models.CheckConstraint(
+                condition=amount_in_range("output_usd_per_mtok"), name="output_price_in_range"
+            ),
+            models.CheckConstraint(
+                condition=http_or_blank("source_url"), name="price_source_url_is_http"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -241,7 +288,7 @@ class QualityScore(models.Model):
     )
     value = models.DecimalField(max_digits=10, decimal_places=2)
     source = models.CharField(max_length=200, help_text="Who published it.")
-    source_url = models.URLField("source link", max_length=300)
+    source_url = models.URLField("source link", max_length=300, validators=[http_url])
     as_of = models.DateField("published on")
 
     class Meta:
@@ -250,6 +297,32 @@ class QualityScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model.name}: {self.metric} {self.value} ({self.source}, {self.as_of})"
+
+
+class PriceImport(models.Model):
+    """A reviewed price import and whether it was applied.
+
+    An uploaded file is kept here between its review and its application, so the apply
+    form sends only the review's ``code``. ``importer.apply`` records every import it
+    applies (``applied_at``) under a lock, so sending one review twice (or four times at
+    once) applies it once and answers "already applied" to the others.
+    """
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    fingerprint = models.CharField(max_length=64, db_index=True)
+    source = models.CharField(max_length=200)
+    as_of = models.DateField()
+    data = models.TextField(blank=True, help_text="The reviewed file; blank: the bundled data.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    summary = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "price import"
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.as_of}): {self.summary or 'reviewed'}"
 
 
 def today() -> datetime.date:

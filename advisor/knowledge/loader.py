@@ -641,7 +641,9 @@ def _save_settings(m: Any, changes: dict[str, Any], save: Any) -> None:
 def _replace_price_book(document: dict[str, Any], m: Any, save: Any) -> None:
     if m.Offering is None:
         return
-    m.Offering.objects.all().delete()
+    # Only the keys: an amount wider than its column (stored by SQLite) must not stop the
+    # reset that repairs it.
+    m.Offering.objects.only("pk").delete()
     m.InfraProfile.objects.all().delete()
     if m.GpuPrice is not None:
         m.GpuPrice.objects.all().delete()

@@ -102,6 +102,15 @@ def fingerprint_on(page: str) -> str:
     return match.group(1)
 
 
+def apply_form(page: str) -> dict[str, str]:
+    """What the review page's apply button sends: the fingerprint, and the kept file's code."""
+    form = {"apply": "1", "fingerprint": fingerprint_on(page)}
+    code = re.search(r'name="review_code" value="([^"]+)"', page)
+    if code:
+        form["review_code"] = html.unescape(code.group(1))
+    return form
+
+
 def test_the_review_page_lists_changes_and_applies_exactly_them(admin_client) -> None:
     page = admin_client.get(IMPORT_URL)
     assert page.status_code == 200
@@ -143,12 +152,7 @@ def test_an_uploaded_file_is_reviewed_then_applied(admin_client) -> None:
     upload = SimpleUploadedFile("prices.json", json.dumps(data).encode(), "application/json")
     page = admin_client.post(IMPORT_URL, {"review": "1", "file": upload}).content.decode()
     assert 'data-kind="changed"' in page
-    hidden = re.search(r'name="data" value="([^"]+)"', page).group(1)
-
-    response = admin_client.post(
-        IMPORT_URL,
-        {"apply": "1", "fingerprint": fingerprint_on(page), "data": html.unescape(hidden)},
-    )
+    response = admin_client.post(IMPORT_URL, apply_form(page))
     assert response.status_code == 302
     assert ModelPrice.current.get(model__key="gpt-5").input_usd_per_mtok == Decimal(1)
 

@@ -171,7 +171,7 @@ def test_references_the_data_lacks_are_unmatched(tmp_path) -> None:
                     {"ref": "groq:a", "input_usd_per_mtok": "-1", "output_usd_per_mtok": "1"}
                 ],
             },
-            "0 or more",
+            "greater than or equal to 0",
         ),
         ({"as_of": "2026-12-01", "prices": []}, "source"),
     ],
@@ -191,3 +191,13 @@ def test_the_bundled_data_is_read_offline_with_its_source() -> None:
     assert data.source.startswith("genai-prices ")
     assert data.prices["openai:gpt-5"]["input_usd_per_mtok"] == "1.25"
     assert all(":" in ref for ref in data.prices)
+
+
+def test_applying_a_review_again_says_it_was_already_applied() -> None:
+    fingerprint = re.search(r"Fingerprint: (\w+)", run()).group(1)
+    run("--apply", "--fingerprint", fingerprint)
+    after, version = snapshot_of_prices(), RulesetState.current()[0]
+    again = run("--apply", "--fingerprint", fingerprint)
+    assert "already applied" in again
+    assert snapshot_of_prices() == after
+    assert RulesetState.current()[0] == version

@@ -32,14 +32,14 @@ class Command(BaseCommand):
                 data = importer.price_data_from_json(Path(options["file"]).read_bytes())
             else:
                 data = importer.bundled_price_data()
+            plan = importer.plan(data)
         except OSError as error:
             raise CommandError(f"Cannot read {options['file']}: {error}") from error
         except importer.PriceDataError as error:
             raise CommandError(
-                "The price file is not usable; nothing was changed:\n  "
+                "The price data is not usable; nothing was changed:\n  "
                 + "\n  ".join(error.problems)
             ) from error
-        plan = importer.plan(data)
         self.stdout.write(f"Prices from {data.source}, checked {data.as_of.isoformat()}.")
         for change in plan.changes:
             if change.kind in {"unchanged", "kept"} and options["verbosity"] < 2:
@@ -58,6 +58,9 @@ class Command(BaseCommand):
             return
         try:
             applied = importer.apply(data, options["fingerprint"] or plan.fingerprint)
+        except importer.AlreadyApplied as error:
+            self.stdout.write(str(error))
+            return
         except importer.StaleReview as error:
             raise CommandError(str(error)) from error
         if applied.actionable:
@@ -69,6 +72,11 @@ class Command(BaseCommand):
 
 
 def describe(change: importer.Change) -> str:
+    line = _describe(change)
+    return f"{line} from {change.source_url}" if change.source_url else line
+
+
+def _describe(change: importer.Change) -> str:
     where = f"{change.model_name} at {change.provider}"
     if change.kind == "new":
         return f"new        {where}: ${change.new_input} in, ${change.new_output} out"

@@ -14,7 +14,9 @@ with what it means and which modules read it, and three guards hold them:
 
 Plain data, importable without Django: code that reads a key may import its constant from
 here. Keys that only other knowledge names (a rule's condition, an obligation's trigger) are
-not listed: those rows protect what they name themselves.
+not listed: those rows protect what they name themselves. Nor are the answers the model
+catalogue names in its own data (a licence "not granted in" ``eu``, a model reading
+``image``): no code names them.
 
 To make code read a new key, add it here in the same change; to stop reading one, remove
 it here too, so editors may change it again.
@@ -44,12 +46,8 @@ NOT_NEEDED = "not_needed"
 WORKLOAD_MIX = "workload_mix"
 SINGLE_TASK = "single_task"
 JURISDICTION = "jurisdiction"
-EU = "eu"
 SECTOR = "sector"
 MODALITIES = "modalities"
-TEXT = "text"
-IMAGE = "image"
-AUDIO = "audio"
 
 CLOSED_API = "closed_api"
 CLOSED_ENTERPRISE = "closed_enterprise"
@@ -120,7 +118,6 @@ API_PLANNING = "advisor.api.planning"
 API_SCHEMAS = "advisor.api.schemas (the OpenAPI request examples)"
 COST_RULES = "advisor.engine.costrules"
 PLAN_FORMS = "advisor.wizard.plan_forms"
-CATALOGUE = "advisor.catalogue (models' licences and modalities are written with these keys)"
 RESULT_TEMPLATES = "templates/results"
 
 
@@ -178,7 +175,7 @@ QUESTIONS: tuple[QuestionKey, ...] = (
         CHOICE,
         "one task or many: a plan's workload is one task, and a hybrid's parts are priced "
         "as single tasks",
-        (PLAN, SPLIT, PLAN_FORMS),
+        (PLAN, SPLIT),
     ),
     QuestionKey(
         JURISDICTION,
@@ -246,16 +243,6 @@ OPTIONS: tuple[OptionKey, ...] = (
         "a single task: fixed for every workload of a plan and every part of a hybrid",
         (PLAN, SPLIT),
     ),
-    OptionKey(
-        JURISDICTION,
-        EU,
-        "the EU/EEA: the answer the catalogue's licence exclusions name (Llama 4's "
-        "multimodal models)",
-        (SHORTLIST, CATALOGUE),
-    ),
-    OptionKey(MODALITIES, TEXT, "reads text", (SHORTLIST, CATALOGUE)),
-    OptionKey(MODALITIES, IMAGE, "reads images", (SHORTLIST, CATALOGUE)),
-    OptionKey(MODALITIES, AUDIO, "reads audio", (SHORTLIST, CATALOGUE)),
 )
 
 APPROACHES: tuple[ApproachKey, ...] = (

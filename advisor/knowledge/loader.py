@@ -312,12 +312,13 @@ def check_document(document: Any) -> list[str]:
         return problems
     problems.extend(_price_problems(document))
     try:
+        missing = _contract_problems(document)
         ruleset = _engine_ruleset(document)
     except engine.RulesetError as error:
-        return [f"Rules: {problem}" for problem in error.problems]
+        return [*missing, *(f"Rules: {problem}" for problem in error.problems)]
     except (KeyError, TypeError, ValueError, InvalidOperation) as error:
         return [f"Malformed entry: {error!r}"]
-    problems.extend(_contract_problems(document))
+    problems.extend(missing)
     problems.extend(_rating_problems(document))
     problems.extend(_preset_problems(document, ruleset))
     problems.extend(_plan_problems(document, ruleset))

@@ -413,7 +413,7 @@ def _obligation_problems(document: dict[str, Any], apps: Any) -> list[str]:
 
 def _rating_problems(document: dict[str, Any]) -> list[str]:
     approach_keys = {a["key"] for a in document["approaches"]}
-    problems = []
+    problems: list[str] = []
     for dimension in document["dimensions"]:
         missing = approach_keys - set(dimension.get("ratings", {}))
         if missing:
@@ -425,7 +425,7 @@ def _rating_problems(document: dict[str, Any]) -> list[str]:
 
 def _preset_problems(document: dict[str, Any], ruleset: engine.Ruleset) -> list[str]:
     approach_keys = {a["key"] for a in document["approaches"]}
-    problems = []
+    problems: list[str] = []
     for preset in document["presets"]:
         errors = engine.validate_answers(ruleset, preset.get("answers", {}))
         for field, messages in errors.items():
@@ -439,7 +439,7 @@ def _preset_problems(document: dict[str, Any], ruleset: engine.Ruleset) -> list[
 
 def _plan_problems(document: dict[str, Any], ruleset: engine.Ruleset) -> list[str]:
     offering_keys = {o.get("key") for o in document.get("offerings", [])}
-    problems = []
+    problems: list[str] = []
     for plan in document.get("plans", []):
         workloads = plan.get("workloads")
         if not isinstance(workloads, list) or not workloads:

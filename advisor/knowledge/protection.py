@@ -6,9 +6,10 @@ deleting the "sector" question, which silently took HIPAA and every other sector
 out of the results. Rules' conditions hold their question with ``PROTECT``; triggers get the
 same two behaviours a foreign key would give them:
 
-- deleting a question or an answer that a trigger names raises ``ProtectedError`` (the ORM,
-  and so every path that deletes through it), naming the obligations; the admin refuses it
-  first with a message (``admin.py``, ``forms.py``);
+- deleting a question or an answer that a trigger names raises ``ProtectedError`` (their
+  ``delete()``, the model's and the queryset's, so every path that deletes through the ORM),
+  naming the obligations; the admin refuses it first with a message (``admin.py``,
+  ``forms.py``);
 - renaming a question's or an answer's key carries the triggers along.
 
 The ruleset importer, which deletes and recreates every question, first checks that the
@@ -18,12 +19,12 @@ document keeps every key a trigger names, then replaces them inside ``replacing(
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import ProtectedError, QuerySet
-from django.db.models.signals import pre_delete, pre_save
+from django.db.models.signals import pre_save
 
 from advisor.knowledge.models import Obligation, ObligationTrigger, Option, Question
 
@@ -58,23 +59,25 @@ def titles(obligations: QuerySet[Obligation]) -> str:
     return ", ".join(f"'{o.title}'" for o in obligations)
 
 
-def _refuse_delete(sender: type, instance: Any, **kwargs: Any) -> None:
+def refuse_delete(objs: Iterable[Any]) -> None:
+    """Raise ``ProtectedError`` when an obligation's trigger names one of ``objs`` (questions or
+    answers). Called by their ``delete()`` (the model's and the queryset's) before anything
+    is deleted, so a caller's transaction stays usable, as with a foreign key's PROTECT."""
     if getattr(_state, "replacing", False):
         return
-    if isinstance(instance, Question):
-        obligations, what = triggered_by_question(instance.key), f"question {instance.key!r}"
-    else:
-        question_key = Question.objects.filter(pk=instance.question_id).values_list(
-            "key", flat=True
-        )
-        obligations = triggered_by_option(question_key.first() or "", instance.key)
-        what = f"answer {instance.key!r}"
-    if obligations:
-        raise ProtectedError(
-            f"Cannot delete the {what}: these obligations are triggered by it: "
-            f"{titles(obligations)}. Change their triggers first.",
-            set(obligations),
-        )
+    for obj in objs:
+        if isinstance(obj, Question):
+            obligations, what = triggered_by_question(obj.key), f"question {obj.key!r}"
+        else:
+            question_key = Question.objects.filter(pk=obj.question_id).values_list("key", flat=True)
+            obligations = triggered_by_option(question_key.first() or "", obj.key)
+            what = f"answer {obj.key!r}"
+        if obligations:
+            raise ProtectedError(
+                f"Cannot delete the {what}: these obligations are triggered by it: "
+                f"{titles(obligations)}. Change their triggers first.",
+                set(obligations),
+            )
 
 
 def _follow_rename(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -101,5 +104,4 @@ def _follow_rename(sender: type, instance: Any, raw: bool = False, **kwargs: Any
 
 def connect() -> None:
     for model in (Question, Option):
-        pre_delete.connect(_refuse_delete, sender=model, dispatch_uid=f"protect-{model}")
         pre_save.connect(_follow_rename, sender=model, dispatch_uid=f"follow-{model}")

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from advisor.engine import validate_answers
-from advisor.knowledge import forms
+from advisor.knowledge import contract, forms, protection
 from advisor.knowledge.admin_filters import StaleFilter
 from advisor.knowledge.admin_views import try_it
 from advisor.knowledge.models import (
@@ -117,24 +117,40 @@ class QuestionAdmin(KnowledgeAdmin):
         )
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
-        """Refuse to delete a question that rules test, naming the rules (as the answers'
-        inline does): deleting it would silently change what each of those rules means."""
+        """Refuse to delete a question that the code reads (``contract.py``), that rules test
+        or that obligations' triggers name, saying which: deleting it would silently change
+        the advice, what each of those rules means, or which obligations apply."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        questions = list(objs)
         rules = (
-            Rule.objects.filter(conditions__question__in=list(objs))
+            Rule.objects.filter(conditions__question__in=questions)
             .distinct()
             .order_by("order", "id")
         )
-        if rules:
-            protected = [
-                format_html(
-                    'the rule <a href="{}">{}</a> tests it: change or delete that rule first',
-                    reverse("admin:knowledge_rule_change", args=[rule.pk]),
-                    rule.name,
-                )
-                for rule in rules
-            ]
-        return deleted, counts, perms_needed, protected
+        reasons = [
+            f"the code relies on it: {contract.why(entry)}"
+            for question in questions
+            if (entry := contract.question(question.key)) is not None
+        ]
+        reasons += [
+            format_html(
+                'the rule <a href="{}">{}</a> tests it: change or delete that rule first',
+                reverse("admin:knowledge_rule_change", args=[rule.pk]),
+                rule.name,
+            )
+            for rule in rules
+        ]
+        reasons += [
+            format_html(
+                'the obligation <a href="{}">{}</a> is triggered by its answers: change its '
+                "triggers first",
+                reverse("admin:knowledge_obligation_change", args=[obligation.pk]),
+                obligation.title,
+            )
+            for question in questions
+            for obligation in protection.triggered_by_question(question.key)
+        ]
+        return deleted, counts, perms_needed, reasons or protected
 
     @admin.display(description="answers")
     def answers(self, question: Question) -> str:
@@ -207,6 +223,7 @@ class PrefilledRatingsAdmin(KnowledgeAdmin):
 
 @admin.register(Approach)
 class ApproachAdmin(PrefilledRatingsAdmin):
+    form = forms.ApproachForm
     inlines = (ApproachRatingInline, AccessPathInline)
     list_display = ("order", "label", "key", "summary", "rule_count")
     list_display_links = ("label",)
@@ -220,6 +237,16 @@ class ApproachAdmin(PrefilledRatingsAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Approach]:
         return super().get_queryset(request).annotate(rule_total=Count("rules"))
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+        """Refuse to delete an approach the code reads (``contract.py``), saying which."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        reasons = [
+            f"the code relies on it: {contract.why(entry)}"
+            for approach in objs
+            if (entry := contract.approach(approach.key)) is not None
+        ]
+        return deleted, counts, perms_needed, reasons or protected
 
     @admin.display(description="rules", ordering="rule_total")
     def rule_count(self, approach: Approach) -> int:

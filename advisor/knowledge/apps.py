@@ -7,6 +7,8 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self) -> None:
-        from advisor.knowledge import signals
+        from advisor.knowledge import checks, protection, signals
 
         signals.connect()
+        protection.connect()
+        checks.register()

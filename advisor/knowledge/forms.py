@@ -15,6 +15,7 @@ from django.forms.models import BaseInlineFormSet, BaseModelFormSet
 from django.utils.text import capfirst
 
 from advisor.engine import validate_answers
+from advisor.knowledge import contract, protection
 from advisor.knowledge.models import (
     Approach,
     Dimension,
@@ -140,7 +141,35 @@ class QuestionForm(forms.ModelForm):
             )
         if self.instance.pk is not None:
             self._check_dependants(cleaned)
+            self._check_contract(cleaned)
         return cleaned
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        saved = self.instance.key if self.instance.pk is not None else None
+        entry = contract.question(saved) if saved else None
+        if entry is not None and key != saved:
+            raise ValidationError(
+                f"The key {saved!r} cannot change: {contract.why(entry)} Reword the "
+                "question instead; its key stays."
+            )
+        return key
+
+    def _check_contract(self, cleaned: dict[str, Any]) -> None:
+        """The code reads some questions as one kind (``contract.py``)."""
+        entry = contract.question(self.instance.key)
+        kind = cleaned.get("kind")
+        if (
+            entry is not None
+            and kind is not None
+            and kind != entry.kind
+            and "kind" not in (self.errors)
+        ):
+            self.add_error(
+                "kind",
+                f"It must stay a {Question.Kind(entry.kind).label.lower()} question: "
+                f"{contract.why(entry)}",
+            )
 
     def _check_dependants(self, cleaned: dict[str, Any]) -> None:
         """Rules and other questions rely on this question's kind and position."""
@@ -183,6 +212,18 @@ class OptionForm(forms.ModelForm):
             }
         }
 
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        option = self.instance
+        if option.pk is not None and key != option.key:
+            entry = contract.option(option.question.key, option.key)
+            if entry is not None:
+                raise ValidationError(
+                    f"The key {option.key!r} cannot change: {contract.why(entry)} Reword "
+                    "the answer instead; its key stays."
+                )
+        return key
+
 
 class OptionFormSet(BaseInlineFormSet):
     """A question's answers: choice questions need some, number questions none."""
@@ -206,6 +247,18 @@ class OptionFormSet(BaseInlineFormSet):
             if form.instance.pk is not None and self._should_delete_form(form)  # type: ignore[attr-defined]
         ]
         for option in removed:
+            entry = contract.option(self.instance.key, option.key)
+            if entry is not None:
+                raise ValidationError(
+                    f"The answer '{option.label}' cannot be deleted: {contract.why(entry)}"
+                )
+            obligations = protection.triggered_by_option(self.instance.key, option.key)
+            if obligations:
+                raise ValidationError(
+                    f"The answer '{option.label}' cannot be deleted: these obligations are "
+                    f"triggered by it: {protection.titles(obligations)}. Change their "
+                    "triggers first."
+                )
             rules = Rule.objects.filter(conditions__option=option).distinct()
             if rules:
                 raise ValidationError(
@@ -285,6 +338,26 @@ class RuleConditionForm(forms.ModelForm):
         model = RuleCondition
         fields = ("question", "operator", "option", "threshold")
         widgets = {"option": OptionByQuestionSelect}
+
+
+# --- approaches ---------------------------------------------------------------------------
+
+
+class ApproachForm(forms.ModelForm):
+    class Meta:
+        model = Approach
+        fields = ("label", "summary", "key", "order", "description", "strengths", "risks")
+
+    def clean_key(self) -> str:
+        key = self.cleaned_data["key"]
+        saved = self.instance.key if self.instance.pk is not None else None
+        entry = contract.approach(saved) if saved else None
+        if entry is not None and key != saved:
+            raise ValidationError(
+                f"The key {saved!r} cannot change: {contract.why(entry)} Relabel the "
+                "approach instead; its key stays."
+            )
+        return key
 
 
 # --- dimensions and ratings --------------------------------------------------------------

@@ -8,6 +8,7 @@ Loading validates everything and runs in one transaction: on any error nothing c
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 
 from advisor import engine
+from advisor.knowledge import contract, protection
 
 FORMAT = "sourcing-advisor-ruleset"
 FORMAT_VERSION = 1
@@ -275,11 +277,12 @@ def load_document(document: Any, apps: Any = global_apps) -> None:
     """Validate ``document`` and replace the knowledge base with it, or change nothing.
 
     Every problem ends in ``RulesetImportError`` (the command says "Nothing was changed"):
-    the checks below, the models' own validation (``full_clean``) of every row and of the
+    the checks below, the keys the code reads (``contract.py``) and the obligations'
+    triggers name, the models' own validation (``full_clean``) of every row and of the
     settings, and whatever else a malformed document makes fail on the way in.
     """
     try:
-        problems = check_document(document)
+        problems = check_document(document) or _obligation_problems(document, apps)
     except MALFORMED as error:
         problems = [_malformed(error)]
     if problems:
@@ -287,7 +290,7 @@ def load_document(document: Any, apps: Any = global_apps) -> None:
     from advisor.knowledge.signals import versioning_suspended
 
     try:
-        with transaction.atomic(), versioning_suspended():
+        with transaction.atomic(), versioning_suspended(), protection.replacing():
             _replace(document, _models(apps))
     except MALFORMED as error:  # rolled back by the atomic block
         raise RulesetImportError([_malformed(error)]) from error
@@ -304,19 +307,51 @@ def check_document(document: Any) -> list[str]:
     """Every structural and logical problem in ``document`` (empty when it can be loaded)."""
     if not isinstance(document, dict):
         return ["The document must be a JSON object."]
+    problems = _shape_problems(document)
+    if problems:
+        return problems
+    problems.extend(_price_problems(document))
+    try:
+        missing = _contract_problems(document)
+        ruleset = _engine_ruleset(document)
+    except engine.RulesetError as error:
+        return [*missing, *(f"Rules: {problem}" for problem in error.problems)]
+    except (KeyError, TypeError, ValueError, InvalidOperation) as error:
+        return [f"Malformed entry: {error!r}"]
+    problems.extend(missing)
+    problems.extend(_rating_problems(document))
+    problems.extend(_preset_problems(document, ruleset))
+    problems.extend(_plan_problems(document, ruleset))
+    approach_keys = {a["key"] for a in document["approaches"]}
+    problems.extend(
+        f"Access path {path.get('title')!r}: unknown approach"
+        for path in document["access_paths"]
+        if path.get("approach") not in approach_keys
+    )
+    return problems
+
+
+def _is_list_of_objects(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+def _shape_problems(document: dict[str, Any]) -> list[str]:
+    """The format, the sections' types, the settings' whole numbers, the rules' conditions."""
     problems: list[str] = []
     if document.get("format") != FORMAT:
         problems.append(f"'format' must be {FORMAT!r}.")
     if document.get("format_version") != FORMAT_VERSION:
         problems.append(f"'format_version' must be {FORMAT_VERSION}.")
-    for section in SECTIONS:
-        value = document.get(section)
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            problems.append(f"'{section}' must be a list of objects.")
-    for section in PRICE_SECTIONS:
-        value = document.get(section, [])
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            problems.append(f"'{section}' must be a list of objects.")
+    problems.extend(
+        f"'{section}' must be a list of objects."
+        for section in SECTIONS
+        if not _is_list_of_objects(document.get(section))
+    )
+    problems.extend(
+        f"'{section}' must be a list of objects."
+        for section in PRICE_SECTIONS
+        if not _is_list_of_objects(document.get(section, []))
+    )
     settings = document.get("settings", {})
     if not isinstance(settings, dict):
         problems.append("'settings' must be an object.")
@@ -327,28 +362,70 @@ def check_document(document: Any) -> list[str]:
             if name in settings
             and (not isinstance(settings[name], int) or isinstance(settings[name], bool))
         )
-    for number, rule in enumerate(document.get("rules") or [], start=1):
-        # A rule without conditions always applies; a malformed list is refused.
-        if isinstance(rule, dict) and not isinstance(rule.get("conditions", []), list):
-            problems.append(
-                f"Rule {number} ({rule.get('name', '')!r}): 'conditions' must be a list."
-            )
-    if problems:
-        return problems
-    problems.extend(_price_problems(document))
+    # A rule without conditions always applies; a malformed list is refused.
+    problems.extend(
+        f"Rule {number} ({rule.get('name', '')!r}): 'conditions' must be a list."
+        for number, rule in enumerate(document.get("rules") or [], start=1)
+        if isinstance(rule, dict) and not isinstance(rule.get("conditions", []), list)
+    )
+    return problems
+
+
+def _contract_problems(document: dict[str, Any]) -> list[str]:
+    """The keys the code reads (``contract.py``) that the document lacks."""
+    questions = {q["key"]: q["kind"] for q in document["questions"]}
+    options = {(q["key"], o["key"]) for q in document["questions"] for o in q.get("options", [])}
+    approaches = [a["key"] for a in document["approaches"]]
+    return [
+        f"{breach.message.replace('The knowledge has', 'The document has')} "
+        f"{contract.readers(breach.entry)} read it by its key ({breach.entry.meaning})."
+        for breach in contract.breaches(questions, options, approaches)
+    ]
+
+
+def _obligation_problems(document: dict[str, Any], apps: Any) -> list[str]:
+    """The questions and answers that obligations' triggers name (they stay when a ruleset
+    is imported) must still be in the document, as their rules' questions are."""
     try:
-        ruleset = _engine_ruleset(document)
-    except engine.RulesetError as error:
-        return [f"Rules: {problem}" for problem in error.problems]
-    except (KeyError, TypeError, ValueError, InvalidOperation) as error:
-        return [f"Malformed entry: {error!r}"]
+        trigger = apps.get_model("knowledge", "ObligationTrigger")
+    except LookupError:  # an early migration state, before regulation existed
+        return []
+    options = {(q["key"], o["key"]) for q in document["questions"] for o in q.get("options", [])}
+    questions = {question for question, _ in options}
+    named: dict[tuple[str, str], list[str]] = {}
+    for question, option, title in trigger.objects.order_by("obligation__order", "id").values_list(
+        "question", "option", "obligation__title"
+    ):
+        if (question, option) not in options:
+            titles = named.setdefault((question, option), [])
+            if title not in titles:
+                titles.append(title)
+    return [
+        (
+            f"The document has no question {question!r}"
+            if question not in questions
+            else f"The document has no answer {option!r} of the question {question!r}"
+        )
+        + f": the triggers of these obligations name it: {', '.join(map(repr, titles))}."
+        for (question, option), titles in named.items()
+    ]
+
+
+def _rating_problems(document: dict[str, Any]) -> list[str]:
     approach_keys = {a["key"] for a in document["approaches"]}
+    problems: list[str] = []
     for dimension in document["dimensions"]:
         missing = approach_keys - set(dimension.get("ratings", {}))
         if missing:
             problems.append(
                 f"Dimension {dimension.get('key')!r} lacks ratings for {sorted(missing)}"
             )
+    return problems
+
+
+def _preset_problems(document: dict[str, Any], ruleset: engine.Ruleset) -> list[str]:
+    approach_keys = {a["key"] for a in document["approaches"]}
+    problems: list[str] = []
     for preset in document["presets"]:
         errors = engine.validate_answers(ruleset, preset.get("answers", {}))
         for field, messages in errors.items():
@@ -357,30 +434,36 @@ def check_document(document: Any) -> list[str]:
             problems.append(
                 f"Preset {preset.get('slug')!r}: unknown approach {preset['expected']!r}"
             )
+    return problems
+
+
+def _plan_problems(document: dict[str, Any], ruleset: engine.Ruleset) -> list[str]:
     offering_keys = {o.get("key") for o in document.get("offerings", [])}
+    problems: list[str] = []
     for plan in document.get("plans", []):
         workloads = plan.get("workloads")
         if not isinstance(workloads, list) or not workloads:
             problems.append(f"Plan {plan.get('slug')!r}: 'workloads' must be a non-empty list.")
             continue
         for workload in workloads:
-            name = workload.get("name") if isinstance(workload, dict) else None
-            if not name:
-                problems.append(f"Plan {plan.get('slug')!r}: every workload needs a name.")
-                continue
-            errors = engine.validate_answers(ruleset, workload.get("answers", {}))
-            for field, messages in errors.items():
-                problems.extend(
-                    f"Plan {plan.get('slug')!r}, {name}, {field}: {m}" for m in messages
-                )
-            alternative = workload.get("alternative")
-            if alternative is not None and alternative not in offering_keys:
-                problems.append(
-                    f"Plan {plan.get('slug')!r}, {name}: unknown offering {alternative!r}"
-                )
-    for path in document["access_paths"]:
-        if path.get("approach") not in approach_keys:
-            problems.append(f"Access path {path.get('title')!r}: unknown approach")
+            problems.extend(_workload_problems(plan.get("slug"), workload, ruleset, offering_keys))
+    return problems
+
+
+def _workload_problems(
+    slug: Any, workload: Any, ruleset: engine.Ruleset, offering_keys: set[Any]
+) -> list[str]:
+    name = workload.get("name") if isinstance(workload, dict) else None
+    if not name:
+        return [f"Plan {slug!r}: every workload needs a name."]
+    problems = [
+        f"Plan {slug!r}, {name}, {field}: {m}"
+        for field, messages in engine.validate_answers(ruleset, workload.get("answers", {})).items()
+        for m in messages
+    ]
+    alternative = workload.get("alternative")
+    if alternative is not None and alternative not in offering_keys:
+        problems.append(f"Plan {slug!r}, {name}: unknown offering {alternative!r}")
     return problems
 
 
@@ -482,7 +565,23 @@ def _replace(document: dict[str, Any], m: Any) -> None:
         m.Approach,
     ):
         model.objects.all().delete()
+    save = _saver()
+    approaches = _replace_approaches(document, m, save)
+    questions = _replace_questions(document, m, save)
+    _replace_dimensions(document, m, save, approaches)
+    _replace_rules(document, m, save, approaches, questions)
+    _replace_presets_and_paths(document, m, save, approaches)
+    _replace_price_book(document, m, save)
+    settings = document.get("settings", {})
+    names = ["close_call_margin", *(PRICE_SETTINGS if m.Offering is not None else ())]
+    changes = {"close_call_margin": settings.get("close_call_margin", 5)}
+    changes.update({name: settings[name] for name in names if name in settings})
+    _save_settings(m, changes, save)
 
+
+def _saver() -> Callable[[Any, str], Any]:
+    """``save(instance, label)``: validate through the model, then save; the first row the
+    model refuses ends the import with its messages."""
     problems: list[str] = []
 
     def save(instance: Any, label: str) -> Any:
@@ -495,9 +594,12 @@ def _replace(document: dict[str, Any], m: Any) -> None:
         instance.save()
         return instance
 
-    approaches = {}
-    for order, a in enumerate(document["approaches"]):
-        approaches[a["key"]] = save(
+    return save
+
+
+def _replace_approaches(document: dict[str, Any], m: Any, save: Any) -> dict[str, Any]:
+    return {
+        a["key"]: save(
             m.Approach(
                 key=a["key"],
                 label=a["label"],
@@ -509,6 +611,13 @@ def _replace(document: dict[str, Any], m: Any) -> None:
             ),
             f"Approach {a['key']!r}",
         )
+        for order, a in enumerate(document["approaches"])
+    }
+
+
+def _replace_questions(
+    document: dict[str, Any], m: Any, save: Any
+) -> tuple[dict[str, Any], dict[tuple[str, str], Any]]:
     questions: dict[str, Any] = {}
     options: dict[tuple[str, str], Any] = {}
     for order, q in enumerate(document["questions"]):
@@ -543,6 +652,12 @@ def _replace(document: dict[str, Any], m: Any) -> None:
             question.show_if_options.set(
                 [options[show_if["question"], key] for key in show_if["options"]]
             )
+    return questions, options
+
+
+def _replace_dimensions(
+    document: dict[str, Any], m: Any, save: Any, approaches: dict[str, Any]
+) -> None:
     for order, d in enumerate(document["dimensions"]):
         dimension = save(
             m.Dimension(
@@ -559,6 +674,18 @@ def _replace(document: dict[str, Any], m: Any) -> None:
             m.DimensionRating(dimension=dimension, approach=approaches[key], score=score)
             for key, score in d["ratings"].items()
         )
+
+
+def _replace_rules(
+    document: dict[str, Any],
+    m: Any,
+    save: Any,
+    approaches: dict[str, Any],
+    questions: tuple[dict[str, Any], dict[tuple[str, str], Any]],
+) -> None:
+    """The rules and their conditions; ``questions`` is what ``_replace_questions`` saved:
+    (key -> question, (question key, option key) -> option)."""
+    by_key, options = questions
     for order, r in enumerate(document["rules"]):
         rule = save(
             m.Rule(
@@ -578,13 +705,18 @@ def _replace(document: dict[str, Any], m: Any) -> None:
             save(
                 m.RuleCondition(
                     rule=rule,
-                    question=questions[c["question"]],
+                    question=by_key[c["question"]],
                     operator=c["operator"],
                     option=options.get((c["question"], c.get("option"))),
                     threshold=c.get("threshold"),
                 ),
                 f"Rule {order + 1}, condition on {c['question']!r}",
             )
+
+
+def _replace_presets_and_paths(
+    document: dict[str, Any], m: Any, save: Any, approaches: dict[str, Any]
+) -> None:
     for order, p in enumerate(document["presets"]):
         save(
             m.Preset(
@@ -610,12 +742,6 @@ def _replace(document: dict[str, Any], m: Any) -> None:
             ),
             f"Access path {p['title']!r}",
         )
-    _replace_price_book(document, m, save)
-    settings = document.get("settings", {})
-    names = ["close_call_margin", *(PRICE_SETTINGS if m.Offering is not None else ())]
-    changes = {"close_call_margin": settings.get("close_call_margin", 5)}
-    changes.update({name: settings[name] for name in names if name in settings})
-    _save_settings(m, changes, save)
 
 
 def _save_settings(m: Any, changes: dict[str, Any], save: Any) -> None:

@@ -136,6 +136,16 @@ class RulesetState(models.Model):
         return (int(row[0]), float(row[1])) if row else (0, 5.0)
 
 
+class TriggeredQuerySet(models.QuerySet):
+    """Questions and answers that obligations' triggers name are not deleted (``protection.py``)."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        from advisor.knowledge.protection import refuse_delete
+
+        refuse_delete(self)
+        return super().delete()
+
+
 class Question(models.Model):
     class Kind(models.TextChoices):
         CHOICE = "choice", "Single choice"
@@ -181,11 +191,19 @@ class Question(models.Model):
         verbose_name="has one of these answers",
     )
 
+    objects = TriggeredQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "key"]
 
     def __str__(self) -> str:
         return self.prompt
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        from advisor.knowledge.protection import refuse_delete
+
+        refuse_delete([self])
+        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -217,6 +235,8 @@ class Option(models.Model):
     help_text = models.CharField(max_length=300, blank=True)
     order = models.PositiveIntegerField(default=0)
 
+    objects = TriggeredQuerySet.as_manager()
+
     class Meta:
         ordering = ["question__order", "order", "key"]
         constraints = [
@@ -225,6 +245,12 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.key} = {self.label}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        from advisor.knowledge.protection import refuse_delete
+
+        refuse_delete([self])
+        return super().delete(*args, **kwargs)
 
 
 class Approach(models.Model):

@@ -2,8 +2,10 @@
 
 Obligations and assurances name questions, options and approaches by key rather than by
 foreign key, so that importing or resetting the rules (which recreates those rows) leaves
-them in place; the snapshot ignores a trigger whose question or option no longer exists, and
-the admin refuses to save one.
+them in place. Triggers still protect what they name, as rules' conditions do
+(``protection.py``): deleting a question or an answer a trigger names is refused (ORM, admin,
+importer) and renaming one carries the triggers along. The admin refuses to save a trigger
+on a key that does not exist; the snapshot ignores one that no longer does.
 """
 
 from __future__ import annotations

@@ -85,8 +85,10 @@ def test_rerun_after_a_version_bump_with_the_same_result_says_nothing_else_chang
 
 
 def test_rerun_drops_answers_that_no_longer_fit_and_says_so(client, editor, report) -> None:
-    # Rules test the question, so an editor deletes them first (the admin insists).
+    # Rules and obligations' triggers test the question, so an editor deletes them first
+    # (the admin insists).
     knowledge.Rule.objects.filter(conditions__question__key="data_sensitivity").delete()
+    knowledge.ObligationTrigger.objects.filter(question="data_sensitivity").delete()
     knowledge.Question.objects.get(key="data_sensitivity").delete()
     client.force_login(editor)
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "advisor.knowledge",
     "advisor.catalogue",
     "advisor.wizard",
+    "advisor.plan",
     "advisor.orgs",
     "advisor.reports",
     "advisor.api",

@@ -25,6 +25,7 @@ from ninja.parser import Parser
 
 from advisor.api import catalogue, planning, views
 from advisor.api.responses import errors_response, json_response
+from advisor.plan import api as plan_api
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ api = NinjaAPI(
 )
 api.add_router("", views.router)
 api.add_router("", planning.router)
+api.add_router("", plan_api.router)
 api.add_router("", catalogue.router)
 
 OPENAPI_MAX_AGE = 300

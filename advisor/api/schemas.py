@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema
 
 #: One answer: an option key, a whole number, or ``null`` for "not answered". Left as ``Any``
 #: here so that wrong types reach the engine's validation and its messages.
@@ -24,6 +24,19 @@ AnswerValue = Annotated[
         }
     ),
 ]
+
+
+def _whole(value: object) -> object:
+    """A float with no fraction (``43.0``) as the integer it is: JSON Schema's ``integer``
+    includes it. Anything else (``true``, ``"43"``, ``43.5``) is left for ``StrictInt`` to
+    refuse."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: A whole number, as the schema's ``integer`` says: ``43`` or ``43.0``, never ``true``.
+WholeNumber = Annotated[StrictInt, BeforeValidator(_whole)]
 
 REQUEST_EXAMPLES = {
     "regulated": {
@@ -60,8 +73,8 @@ class AssumptionsIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    input_tokens: Annotated[StrictInt, Field(ge=0, le=2_000_000)] | None = None
-    output_tokens: Annotated[StrictInt, Field(ge=0, le=2_000_000)] | None = None
+    input_tokens: Annotated[WholeNumber, Field(ge=0, le=2_000_000)] | None = None
+    output_tokens: Annotated[WholeNumber, Field(ge=0, le=2_000_000)] | None = None
     task_profile: str | None = Field(None, description="A task profile key (see /ruleset).")
     model: str | None = Field(None, description="An offering key to price the APIs with.")
     profile: str | None = Field(None, description="A self-hosting profile key.")

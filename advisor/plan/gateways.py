@@ -429,7 +429,7 @@ EXPORTS = {
 
 def export_file(plan: Mapping[str, Any], kind: str, title: str | None = None) -> str:
     """The text of one of the plan's downloads (``EXPORTS``), from the plan alone."""
-    from advisor.advice.plan import routing_policy
+    from advisor.plan.building import routing_policy
 
     if kind == "litellm":
         return litellm_config(plan, title)

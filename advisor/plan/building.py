@@ -9,15 +9,15 @@ from typing import Any
 from django.utils import timezone
 
 from advisor.advice import pricing
-from advisor.advice.gateways import fallbacks_for, targets_for, workload_slug
 from advisor.advice.inputs import answer_label, approach_label, prompt
 from advisor.advice.inputs import because as answered_because
 from advisor.advice.obligations import obligations_for
-from advisor.advice.platform import shared_platforms
 from advisor.advice.result import build_result, rank
 from advisor.advice.split import hybrid_split, hybrid_workloads
 from advisor.engine.results import json_number
 from advisor.knowledge.ruleset import Knowledge
+from advisor.plan.gateways import fallbacks_for, targets_for, workload_slug
+from advisor.plan.platform import shared_platforms
 
 FLOWCHART_LIMIT = 1000  # the guide's "Volume > 1K/day?"
 

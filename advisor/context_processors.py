@@ -10,7 +10,7 @@ from django.urls import reverse
 
 @functools.cache
 def _nav_urls() -> dict[str, str]:
-    names = ["home", "wizard:start", "wizard:plan", "orgs:list", "password_change", "login"]
+    names = ["home", "wizard:start", "plan:plan", "orgs:list", "password_change", "login"]
     names += ["logout", "signup"]
     return {name.replace(":", "_"): reverse(name) for name in names}
 

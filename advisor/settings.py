@@ -48,7 +48,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "advisor.apps.AdminConfig",  # django.contrib.admin with the try-it page
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "advisor.knowledge",
     "advisor.catalogue",
     "advisor.wizard",
+    "advisor.plan",
     "advisor.orgs",
     "advisor.reports",
     "advisor.api",

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from advisor import views
-from advisor.reports import views as report_views
 from advisor.wizard import views as wizard_views
 
 handler404 = views.page_not_found
@@ -10,14 +9,13 @@ handler404 = views.page_not_found
 urlpatterns = [
     path("", wizard_views.home, name="home"),
     path("", include("advisor.wizard.urls")),
+    path("", include("advisor.plan.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("advisor.orgs.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("orgs/", include("advisor.orgs.urls")),
     path("", include("advisor.reports.urls")),
-    path("s/<str:token>/", report_views.shared, name="shared"),
-    path("s/<str:token>/export.pdf", report_views.shared_pdf, name="shared_pdf"),
     path("api/v1/", include("advisor.api.urls")),
     path("admin/", admin.site.urls),
 ]

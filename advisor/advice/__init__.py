@@ -8,7 +8,6 @@ wizard result / report snapshot / API response.
 - ``inputs``: answers, weights and workloads the knowledge understands; answer labels.
 - ``pricing``: which offering or self-hosting profile each approach uses, and its cost.
 - ``result``: the ranked, explained, priced result for one set of answers; the "leaning".
-- ``plan``: the hybrid routing plan over several workloads.
 - ``snapshot``: a report's kind, its inputs, and the snapshot built from them.
 - ``charts``: the cost chart, drawn from a result's figures when a page shows it.
 - ``summary``: the executive summary of a result or plan, from its outcome alone.
@@ -23,7 +22,6 @@ from advisor.advice.inputs import (
     usable_weights,
     usable_workloads,
 )
-from advisor.advice.plan import build_plan, flowchart_path, routing_policy
 from advisor.advice.pricing import (
     Assumptions,
     InvalidAssumptions,
@@ -51,17 +49,14 @@ __all__ = [
     "answer_text",
     "approach_cost",
     "assumptions_from",
-    "build_plan",
     "build_result",
     "build_snapshot",
     "cached_result",
     "default_assumptions",
     "dropped_answers",
-    "flowchart_path",
     "leaning",
     "plan_inputs",
     "result_inputs",
-    "routing_policy",
     "usable_answers",
     "usable_inputs",
     "usable_weights",

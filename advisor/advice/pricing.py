@@ -620,3 +620,33 @@ def offering_cost(
     row.pop("exact_usd")
     row.pop("base_usd")
     return row
+
+
+# --- one offering against one profile (the break-even API) ---------------------------------
+
+
+def self_hosting_options(
+    book: PriceBook, approach: str, profile: costs.InfraProfile, answers: Mapping[str, Any]
+) -> costs.CostOptions:
+    """The options ``profile`` is billed with for ``approach``: ``cost_options``, without
+    a spare of your own on a host's managed endpoint (its contract carries the uptime)."""
+    options = cost_options(book, approach, answers)
+    if profile.deployment == "managed":
+        options = replace(options, mission_critical=False)
+    return options
+
+
+def compare_offering_and_profile(
+    book: PriceBook,
+    offering: costs.Offering,
+    profile: costs.InfraProfile,
+    workload: costs.Workload,
+    *,
+    mission_critical: bool = False,
+) -> costs.CostComparison:
+    """Paying ``offering`` per token against running ``profile`` yourself, billed as the
+    advice bills the self-hosted approach (the price book's hardware life, operations,
+    utilisation); raises ``costs.CapacityExceeded`` when the profile cannot serve it."""
+    answers = {"uptime": "mission_critical"} if mission_critical else {}
+    options = self_hosting_options(book, "open_self_hosted", profile, answers)
+    return costs.compare_costs(workload, offering, profile, options)

@@ -13,7 +13,6 @@ from typing import Any
 
 from advisor.advice import pricing
 from advisor.advice.inputs import usable_answers, usable_weights, usable_workloads
-from advisor.advice.plan import build_plan
 from advisor.advice.result import build_result
 from advisor.knowledge.ruleset import Knowledge
 
@@ -78,7 +77,9 @@ def dropped_answers(knowledge: Knowledge, kind: str, inputs: Mapping[str, Any]) 
 
 
 def build_snapshot(knowledge: Knowledge, kind: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The advice for ``inputs`` (assumed usable), as a report keeps it."""
+    """The advice for a result's ``inputs`` (assumed usable), as a report keeps it. A plan's
+    snapshot is the plan itself (``advisor.plan.building.build_plan``), which sits above
+    the advice."""
     if kind == PLAN:
-        return build_plan(knowledge, inputs["workloads"])
+        raise ValueError("a plan's snapshot is built by advisor.plan.building.build_plan")
     return build_result(knowledge, inputs["answers"], inputs["weights"], assumptions_of(inputs))

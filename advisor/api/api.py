@@ -8,6 +8,7 @@ Django's HTML error page). Endpoints added here (``api.add_router``) inherit tha
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 import logging
@@ -25,6 +26,9 @@ from ninja.parser import Parser
 
 from advisor.api import catalogue, planning, views
 from advisor.api.responses import errors_response, json_response
+from advisor.api.schemas import Vocabulary, describe_requests, vocabulary_of
+from advisor.knowledge.ruleset import current_knowledge
+from advisor.plan import api as plan_api
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +86,7 @@ api = NinjaAPI(
 )
 api.add_router("", views.router)
 api.add_router("", planning.router)
+api.add_router("", plan_api.router)
 api.add_router("", catalogue.router)
 
 OPENAPI_MAX_AGE = 300
@@ -96,15 +101,16 @@ OPENAPI_MAX_AGE = 300
     tags=["meta"],
 )
 def openapi(request: HttpRequest) -> HttpResponse:
-    response = json_response(_openapi_document())
+    response = json_response(openapi_document(vocabulary_of(current_knowledge())))
     patch_cache_control(response, max_age=OPENAPI_MAX_AGE)
     return response
 
 
-@functools.cache
-def _openapi_document() -> dict[str, Any]:
-    """Built once per process: it depends on the code only."""
-    return dict(api.get_openapi_schema())
+@functools.lru_cache(maxsize=8)
+def openapi_document(vocabulary: Vocabulary) -> dict[str, Any]:
+    """The document for today's knowledge: the code's shapes, with the question, option,
+    offering and profile keys the requests may use (built once per vocabulary)."""
+    return describe_requests(copy.deepcopy(dict(api.get_openapi_schema())), vocabulary)
 
 
 def body_too_large_message() -> str:

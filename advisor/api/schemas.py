@@ -7,10 +7,15 @@ OpenAPI document promises is what the API returns.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
 
 from ninja import Schema
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, WithJsonSchema
+
+if TYPE_CHECKING:
+    from advisor.knowledge.ruleset import Knowledge
 
 #: One answer: an option key, a whole number, or ``null`` for "not answered". Left as ``Any``
 #: here so that wrong types reach the engine's validation and its messages.
@@ -24,6 +29,19 @@ AnswerValue = Annotated[
         }
     ),
 ]
+
+
+def _whole(value: object) -> object:
+    """A float with no fraction (``43.0``) as the integer it is: JSON Schema's ``integer``
+    includes it. Anything else (``true``, ``"43"``, ``43.5``) is left for ``StrictInt`` to
+    refuse."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: A whole number, as the schema's ``integer`` says: ``43`` or ``43.0``, never ``true``.
+WholeNumber = Annotated[StrictInt, BeforeValidator(_whole)]
 
 REQUEST_EXAMPLES = {
     "regulated": {
@@ -60,8 +78,8 @@ class AssumptionsIn(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    input_tokens: Annotated[StrictInt, Field(ge=0, le=2_000_000)] | None = None
-    output_tokens: Annotated[StrictInt, Field(ge=0, le=2_000_000)] | None = None
+    input_tokens: Annotated[WholeNumber, Field(ge=0, le=2_000_000)] | None = None
+    output_tokens: Annotated[WholeNumber, Field(ge=0, le=2_000_000)] | None = None
     task_profile: str | None = Field(None, description="A task profile key (see /ruleset).")
     model: str | None = Field(None, description="An offering key to price the APIs with.")
     profile: str | None = Field(None, description="A self-hosting profile key.")
@@ -329,3 +347,136 @@ class CatalogueModelOut(Out):
     ollama_note: str
     prices: list[ModelPriceOut] = Field(description="Current prices, one per seller.")
     quality: list[QualityOut]
+
+
+# --- what the request shapes accept, from the live knowledge ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The keys a request may use today, from the knowledge (hashable: the OpenAPI document
+    is cached by it). ``questions``: (key, kind, option keys, min, max); ``profiles``: (key,
+    most requests a day or None)."""
+
+    questions: tuple[tuple[str, str, tuple[str, ...], int | None, int | None], ...]
+    offerings: tuple[str, ...]
+    profiles: tuple[tuple[str, int | None], ...]
+    task_profiles: tuple[str, ...]
+    default_offering: str | None
+    default_profile: str | None
+
+
+def vocabulary_of(knowledge: Knowledge) -> Vocabulary:
+    book = knowledge.prices
+    return Vocabulary(
+        questions=tuple(
+            (q.key, q.kind, tuple(o.key for o in q.options), q.min_value, q.max_value)
+            for q in knowledge.questions
+        ),
+        offerings=tuple(o.key for o in book.offerings),
+        profiles=tuple((p.key, p.max_requests_per_day) for p in book.profiles),
+        task_profiles=tuple(t.key for t in book.task_profiles),
+        default_offering=book.default_offerings.get("open"),
+        default_profile=book.default_profile,
+    )
+
+
+def _one_of(keys: Sequence[str], *, nullable: bool = True) -> dict[str, Any]:
+    choices: list[dict[str, Any]] = [{"type": "string", "enum": list(keys)}]
+    if nullable:
+        choices.append({"type": "null"})
+    return {"anyOf": choices}
+
+
+def answers_schema(vocabulary: Vocabulary) -> dict[str, Any]:
+    """One property per question of the knowledge: an option key or a whole number in its
+    range, or null for "not answered"; no other key."""
+    properties: dict[str, Any] = {}
+    for key, kind, options, low, high in vocabulary.questions:
+        if kind == "choice":
+            properties[key] = _one_of(options)
+        else:
+            number: dict[str, Any] = {"type": "integer"}
+            if low is not None:
+                number["minimum"] = low
+            if high is not None:
+                number["maximum"] = high
+            properties[key] = {"anyOf": [number, {"type": "null"}]}
+    return {
+        "type": "object",
+        "title": "Answers",
+        "description": "Question key -> answer, keys and options as listed by GET "
+        "/api/v1/ruleset; every question is optional.",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def _bounds(schema: Any) -> Any:
+    """pydantic writes a bound inside ``X | None`` as ``ge``/``le``, which JSON Schema does
+    not know: say ``minimum``/``maximum``."""
+    if isinstance(schema, dict):
+        renamed = {
+            {"ge": "minimum", "le": "maximum"}.get(k, k): _bounds(v) for k, v in schema.items()
+        }
+        return renamed
+    if isinstance(schema, list):
+        return [_bounds(item) for item in schema]
+    return schema
+
+
+def describe_requests(document: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
+    """``document`` with request shapes that say exactly what the API accepts today."""
+    schemas = document["components"]["schemas"]
+    for name in ("AssumptionsIn", "RecommendIn", "BreakEvenIn", "Workload", "RouteIn"):
+        if name in schemas:
+            schemas[name] = _bounds(schemas[name])
+    schemas["Answers"] = answers_schema(vocabulary)
+    answers = {"$ref": "#/components/schemas/Answers"}
+    for name in ("RecommendIn", "Workload"):
+        if name in schemas:
+            schemas[name]["properties"]["answers"] = answers
+    if "AssumptionsIn" in schemas:
+        properties = schemas["AssumptionsIn"]["properties"]
+        for field, keys in (
+            ("task_profile", vocabulary.task_profiles),
+            ("model", vocabulary.offerings),
+            ("profile", tuple(key for key, _ in vocabulary.profiles)),
+        ):
+            properties[field] = {**properties[field], **_one_of(keys)}
+    if "BreakEvenIn" in schemas:
+        schemas["BreakEvenIn"] = _break_even(schemas["BreakEvenIn"], vocabulary)
+    return document
+
+
+def _break_even(schema: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
+    """Offering and profile keys of the price book (null: the default, when there is one);
+    a profile that serves a capped number of requests a day takes no more."""
+    properties = schema["properties"]
+    properties["offering"] = {
+        **properties["offering"],
+        **_one_of(vocabulary.offerings, nullable=vocabulary.default_offering is not None),
+    }
+    keys = tuple(key for key, _ in vocabulary.profiles)
+    properties["infrastructure"] = {
+        **properties["infrastructure"],
+        **_one_of(keys, nullable=vocabulary.default_profile is not None),
+    }
+    caps = []
+    for key, cap in vocabulary.profiles:
+        if cap is None:
+            continue
+        chosen: dict[str, Any] = {"properties": {"infrastructure": {"const": key}}}
+        chosen["required"] = ["infrastructure"]
+        if key == vocabulary.default_profile:  # left out or null: the default profile
+            chosen = {
+                "anyOf": [
+                    chosen,
+                    {"not": {"required": ["infrastructure"]}},
+                    {"properties": {"infrastructure": {"type": "null"}}},
+                ]
+            }
+        caps.append({"if": chosen, "then": {"properties": {"requests_per_day": {"maximum": cap}}}})
+    if caps:
+        schema["allOf"] = caps
+    return schema

@@ -12,14 +12,13 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from advisor.engine import validate_answers
 from advisor.knowledge import contract, forms, protection
 from advisor.knowledge.admin_filters import StaleFilter
-from advisor.knowledge.admin_views import try_it
 from advisor.knowledge.models import (
     AccessPath,
     Approach,
@@ -369,19 +368,6 @@ class RuleAdmin(KnowledgeAdmin):
                 "Add a condition to narrow it, or untick 'enabled' to switch it off.",
                 messages.WARNING,
             )
-
-    def get_urls(self) -> list[URLPattern]:
-        return [
-            path(
-                "try-it/",
-                self.admin_site.admin_view(self.try_it_view),
-                name="knowledge_tryit",
-            ),
-            *super().get_urls(),
-        ]
-
-    def try_it_view(self, request: HttpRequest) -> HttpResponse:
-        return try_it(request, self.admin_site)
 
     @admin.action(description="Switch the selected rules on", permissions=["change"])
     def enable_rules(self, request: HttpRequest, queryset: QuerySet[Rule]) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from advisor.reports import plan_exports, views
+from advisor.reports import views
 
 app_name = "reports"
 
@@ -19,7 +19,7 @@ urlpatterns = [
     ),
     path(
         "orgs/<slug:org_code>/reports/<slug:code>/routing/<str:filename>",
-        plan_exports.report_routing,
+        views.report_routing,
         name="routing",
     ),
     path("orgs/<slug:org_code>/reports/<slug:code>/links/", views.share_create, name="share"),
@@ -28,4 +28,7 @@ urlpatterns = [
         views.share_revoke,
         name="revoke",
     ),
+    # A shared report: read-only, no login.
+    path("s/<str:token>/", views.shared, name="shared"),
+    path("s/<str:token>/export.pdf", views.shared_pdf, name="shared_pdf"),
 ]

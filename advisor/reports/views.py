@@ -6,6 +6,7 @@ Every organisation-scoped view starts with one of the access helpers from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,9 +27,11 @@ from advisor import advice
 from advisor.advice.pricing import ASSUMPTION_FIELDS, given_assumptions
 from advisor.advice.summary import executive_summary
 from advisor.http import AuthenticatedHttpRequest, NotFound
-from advisor.knowledge.ruleset import current_knowledge
+from advisor.knowledge.ruleset import Knowledge, current_knowledge
 from advisor.orgs.access import get_membership, get_membership_for_edit, require_role
 from advisor.orgs.models import Membership, Role
+from advisor.plan.building import build_plan
+from advisor.plan.exports import saved_plan_export
 from advisor.reports import pdf, throttle
 from advisor.reports.diff import compare_snapshots
 from advisor.reports.forms import ReportDetailsForm, SaveReportForm, ShareLinkForm
@@ -36,6 +39,14 @@ from advisor.reports.models import Report, ShareLink, hash_token
 from advisor.wizard import store
 
 PAGE_SIZE = 20
+
+
+def build_snapshot(knowledge: Knowledge, kind: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """What a report of ``kind`` keeps for ``inputs`` (assumed usable): the plan itself, or
+    the advice's result snapshot."""
+    if kind == advice.PLAN:
+        return build_plan(knowledge, inputs["workloads"])
+    return advice.build_snapshot(knowledge, kind, inputs)
 
 
 @login_required
@@ -60,7 +71,7 @@ def save(request: AuthenticatedHttpRequest) -> HttpResponse:
         inputs = advice.plan_inputs(advice.usable_workloads(knowledge, session.workloads))
         if not inputs["workloads"]:
             messages.info(request, "Add a workload to the plan first.")
-            return redirect("wizard:plan")
+            return redirect("plan:plan")
     else:
         kind = advice.RESULT
         source = request.POST if request.method == "POST" else request.GET
@@ -69,7 +80,7 @@ def save(request: AuthenticatedHttpRequest) -> HttpResponse:
             advice.usable_weights(knowledge, session.weights),
             given_assumptions(knowledge.prices, source),
         )
-    outcome = advice.build_snapshot(knowledge, kind, inputs)
+    outcome = build_snapshot(knowledge, kind, inputs)
     if request.method == "POST":
         form = SaveReportForm(memberships, request.POST)
         if form.is_valid():
@@ -181,7 +192,7 @@ def report_rerun(request: AuthenticatedHttpRequest, org_code: str, code: str) ->
     report = _report(membership, code)
     knowledge = current_knowledge()
     inputs = advice.usable_inputs(knowledge, report.kind, report.inputs)
-    snapshot = advice.build_snapshot(knowledge, report.kind, inputs)
+    snapshot = build_snapshot(knowledge, report.kind, inputs)
     if inputs == report.inputs and _undated(snapshot) == _undated(report.snapshot):
         messages.info(
             request,
@@ -260,6 +271,19 @@ def report_export(
 
 
 @login_required
+@require_GET
+def report_routing(
+    request: AuthenticatedHttpRequest, org_code: str, code: str, filename: str
+) -> HttpResponse:
+    """A saved plan's gateway download, from its snapshot alone (``advisor.plan.exports``)."""
+    membership = get_membership(request, org_code)
+    report = get_object_or_404(Report, org=membership.org, code=code)
+    if not report.is_plan:
+        raise Http404("Only a routing plan has gateway exports.")
+    return saved_plan_export(report.snapshot, filename, report.title)
+
+
+@login_required
 @require_POST
 def share_create(request: AuthenticatedHttpRequest, org_code: str, code: str) -> HttpResponse:
     membership = get_membership_for_edit(request, org_code)
@@ -276,7 +300,7 @@ def share_create(request: AuthenticatedHttpRequest, org_code: str, code: str) ->
         else None
     )
     link, token = ShareLink.issue(report=report, created_by=request.user, expires_at=expires_at)
-    url = request.build_absolute_uri(reverse("shared", args=[token]))
+    url = request.build_absolute_uri(reverse("reports:shared", args=[token]))
     # Shown once, in the answer to this POST: the token is never stored or put in a session.
     response = render(
         request,

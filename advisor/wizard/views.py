@@ -236,7 +236,7 @@ def result(request: HtmxHttpRequest) -> HttpResponse:
         "visible_keys": visible_keys,
         "preset": preset,
         "save_url": reverse("reports:save"),
-        "plan_from_result_url": reverse("wizard:plan_from_result"),
+        "plan_from_result_url": reverse("plan:plan_from_result"),
         "assumptions_form": form,
         "assumptions_query": request.GET.urlencode() if given and form.is_valid() else "",
     }

@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 
 from advisor import advice
 from advisor.knowledge.ruleset import current_knowledge
+from advisor.plan.building import build_plan
 from advisor.reports.models import Report
 from tests.reports.helpers import (
     DATA_QUESTION,
@@ -134,7 +135,7 @@ def test_markdown_export_escapes_workload_names(client, viewer, org) -> None:
         knowledge,
         [{"name": "<b>Triage</b> | [x](y)", "answers": {"data_sensitivity": "regulated"}}],
     )
-    snapshot = advice.build_plan(knowledge, workloads)
+    snapshot = build_plan(knowledge, workloads)
     report = Report.objects.create(
         org=org,
         title="Plan",

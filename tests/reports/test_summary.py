@@ -74,6 +74,7 @@ def test_a_saved_report_summary_comes_from_its_snapshot(client, viewer, org) -> 
 def test_a_plan_report_has_a_summary(client, viewer, org) -> None:
     from advisor import advice
     from advisor.knowledge.ruleset import current_knowledge
+    from advisor.reports.views import build_snapshot
 
     knowledge = current_knowledge()
     workloads = [
@@ -86,7 +87,7 @@ def test_a_plan_report_has_a_summary(client, viewer, org) -> None:
         title="Plan",
         kind=advice.PLAN,
         inputs=inputs,
-        snapshot=advice.build_snapshot(knowledge, advice.PLAN, inputs),
+        snapshot=build_snapshot(knowledge, advice.PLAN, inputs),
         ruleset_version=knowledge.version,
     )
     client.force_login(viewer)

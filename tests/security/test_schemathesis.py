@@ -1,10 +1,12 @@
 """The API against its own OpenAPI document, with schemathesis.
 
-The schema is loaded from ``/api/v1/openapi.json`` through the WSGI application (at import:
-the document needs no database) and every operation is called in-process (same thread,
-same test database), with data that fits the schema and data that does not. Checks: no
-5xx; answers use the documented status codes, content types and (where documented)
-response schemas; data the schema forbids is refused.
+The document describes today's knowledge (each question's key and options, the price
+book's keys), so the one tested is built, at import, from the shipped knowledge that the
+test database holds, and checked against the one ``/api/v1/openapi.json`` serves. Every
+operation is called in-process through the WSGI application (same thread, same test
+database), with data that fits the schema and data that does not. Checks: no 5xx; answers
+use the documented status codes, content types and (where documented) response schemas;
+data the schema forbids is refused, and data it allows is accepted.
 
 (``schemathesis.pytest.from_fixture`` would load it lazily, but it reads a private pytest
 attribute that pytest 9 removed.)
@@ -21,10 +23,14 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
+    positive_data_acceptance,
     response_schema_conformance,
     status_code_conformance,
 )
 
+from advisor.api.api import openapi_document
+from advisor.api.schemas import Vocabulary
+from advisor.knowledge.loader import read_seed
 from advisor.wsgi import application
 from tests.security.conftest import examples
 
@@ -36,10 +42,46 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
     negative_data_rejection,
+    positive_data_acceptance,
 ]
 
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+def shipped_vocabulary() -> Vocabulary:
+    """The keys of the shipped knowledge base, read from its seed file (no database)."""
+    seed = read_seed()
+    profiles = seed["infrastructure"]
+    uncapped = [p["key"] for p in profiles if p.get("max_requests_per_day") is None]
+    return Vocabulary(
+        questions=tuple(
+            (
+                q["key"],
+                q["kind"],
+                tuple(o["key"] for o in q.get("options", [])),
+                q.get("min_value"),
+                q.get("max_value"),
+            )
+            for q in seed["questions"]
+        ),
+        offerings=tuple(o["key"] for o in seed["offerings"]),
+        profiles=tuple((p["key"], p.get("max_requests_per_day")) for p in profiles),
+        task_profiles=tuple(t["key"] for t in seed["task_profiles"]),
+        default_offering=next(
+            (
+                o["key"]
+                for o in seed["offerings"]
+                if o.get("is_default") and o["openness"] == "open"
+            ),
+            None,
+        ),
+        default_profile=next((p["key"] for p in profiles if p.get("is_default")), None)
+        or (uncapped[0] if uncapped else None),
+    )
+
+
+DOCUMENT = openapi_document(shipped_vocabulary())
+schema = schemathesis.openapi.from_dict(DOCUMENT)
+schema.app = application
+schema.location = "/api/v1/openapi.json"
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +104,10 @@ def _keep_the_test_connection():
 def test_every_operation_keeps_its_documented_promises(case) -> None:
     # The WSGI test client does not decompress; our GZipMiddleware would answer in gzip.
     case.call_and_validate(headers={"Accept-Encoding": "identity"}, checks=CHECKS)
+
+
+def test_the_document_tested_is_the_one_served(client) -> None:
+    assert client.get("/api/v1/openapi.json").json() == DOCUMENT
 
 
 def test_every_operation_but_the_document_itself_is_tested() -> None:

@@ -9,15 +9,15 @@ from typing import Any
 from django.utils import timezone
 
 from advisor.advice import pricing
-from advisor.advice.gateways import fallbacks_for, targets_for, workload_slug
 from advisor.advice.inputs import answer_label, approach_label, prompt
 from advisor.advice.inputs import because as answered_because
 from advisor.advice.obligations import obligations_for
-from advisor.advice.platform import shared_platforms
 from advisor.advice.result import build_result, rank
 from advisor.advice.split import hybrid_split, hybrid_workloads
 from advisor.engine.results import json_number
 from advisor.knowledge.ruleset import Knowledge
+from advisor.plan.gateways import fallbacks_for, one_line, targets_for, workload_slug
+from advisor.plan.platform import shared_platforms
 
 FLOWCHART_LIMIT = 1000  # the guide's "Volume > 1K/day?"
 
@@ -101,7 +101,8 @@ def build_plan(knowledge: Knowledge, workloads: Sequence[Mapping[str, Any]]) -> 
         reasons = sorted(ranked.reasons, key=lambda r: -abs(r.points))[:3] if ranked else []
         rows.append(
             {
-                "name": workload["name"],
+                # One line, whatever was typed: names end up in gateway configs.
+                "name": one_line(workload["name"]) or f"Workload {index + 1}",
                 "note": workload.get("note", ""),
                 "alternative_key": workload.get("alternative"),
                 "answers": dict(effective),

@@ -17,9 +17,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.advice import build_plan
-from advisor.advice.gateways import litellm_config, portkey_config
 from advisor.knowledge.ruleset import current_knowledge
+from advisor.plan.building import build_plan
+from advisor.plan.gateways import litellm_config, portkey_config
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +221,7 @@ def test_the_portkey_config_is_conditional_on_the_task_with_the_same_rule() -> N
 
 
 def test_a_fallback_never_goes_where_an_obligation_restricts_the_work() -> None:
-    from advisor.advice.gateways import may_fall_back
+    from advisor.plan.gateways import may_fall_back
 
     source = {
         "model_name": "task/letters",

@@ -7,8 +7,8 @@ from typing import Any
 
 from django import forms
 
-from advisor.advice.plan import PER_WORKLOAD_FIXED
 from advisor.knowledge.ruleset import QuestionInfo
+from advisor.plan.building import PER_WORKLOAD_FIXED
 
 MAX_WORKLOADS = 20
 #: Questions about the organisation rather than a task: asked once, for every workload.

@@ -1,7 +1,9 @@
-"""The "Try it" admin page: run the current rules on any answers and see every reason.
+"""The admin's "Try the rules" page: run the current rules on any answers and see every reason.
 
 Editors use it to check a change before (or right after) saving it: the page always reads
-the current ruleset version, so an edit shows up on the next request.
+the current ruleset version, so an edit shows up on the next request. It lives in the
+project package, above the knowledge and the advice it calls; ``advisor.admin_site`` serves
+it at ``/admin/knowledge/rule/try-it/``.
 """
 
 from __future__ import annotations

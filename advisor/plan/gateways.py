@@ -21,6 +21,7 @@ fine-tuned adapter; and only to a model of at least the tier the workload needs.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -81,6 +82,22 @@ PLATFORM_ENDPOINTS = {
 }
 DEDICATED_ENDPOINT = "DEDICATED_ENDPOINT_API_BASE"
 DEDICATED_KEY = "DEDICATED_ENDPOINT_API_KEY"
+
+
+#: Unicode categories that cannot stand inside one line of a comment: control characters
+#: (newline, carriage return, NEL, tabs...), line and paragraph separators, invisible format
+#: characters (bidirectional overrides, zero-width joiners, the BOM) and lone surrogates.
+NOT_ON_A_LINE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def one_line(text: object) -> str:
+    """``text`` as one plain line: every character a YAML or JSON reader (or a person) could
+    take for a line break or hidden text becomes a space, and runs of spaces one. Names and
+    titles pass through here before they are written anywhere a line ends a statement."""
+    shown = "".join(
+        " " if unicodedata.category(char) in NOT_ON_A_LINE else char for char in str(text)
+    )
+    return " ".join(shown.split())
 
 
 def workload_slug(name: str, taken: set[str]) -> str:
@@ -308,7 +325,7 @@ def env_vars(plan: Mapping[str, Any]) -> list[str]:
 
 def _header(plan: Mapping[str, Any], title: str | None) -> list[str]:
     lines = [
-        f"Report: {title}" if title else "Routing plan from the Sourcing Advisor",
+        f"Report: {one_line(title)}" if title else "Routing plan from the Sourcing Advisor",
         f"Knowledge base version {plan['ruleset_version']}; prices as of "
         f"{plan.get('prices_as_of') or 'unknown'} (the oldest price the plan used); "
         f"computed on {plan.get('computed_on') or 'unknown'}.",
@@ -326,7 +343,10 @@ def _header(plan: Mapping[str, Any], title: str | None) -> list[str]:
         )
     skipped = [row["name"] for row in plan["workloads"] if not row.get("targets")]
     if skipped:
-        lines.append("Not routed (no approach fits or no option is priced): " + "; ".join(skipped))
+        lines.append(
+            "Not routed (no approach fits or no option is priced): "
+            + "; ".join(one_line(name) for name in skipped)
+        )
     return lines
 
 
@@ -360,7 +380,8 @@ def litellm_config(plan: Mapping[str, Any], title: str | None = None) -> str:
     fallbacks = [{name: names} for name, names in (plan.get("fallbacks") or {}).items() if names]
     config: dict[str, Any] = {"model_list": model_list}
     config["router_settings"] = {"fallbacks": fallbacks, "num_retries": 2}
-    header = "".join(f"# {line}\n" for line in _header(plan, title))
+    # Comments are the one part YAML cannot quote: each is forced onto its line.
+    header = "".join(f"# {one_line(line)}\n" for line in _header(plan, title))
     body = yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=1000)
     return header + body
 
@@ -429,7 +450,7 @@ EXPORTS = {
 
 def export_file(plan: Mapping[str, Any], kind: str, title: str | None = None) -> str:
     """The text of one of the plan's downloads (``EXPORTS``), from the plan alone."""
-    from advisor.advice.plan import routing_policy
+    from advisor.plan.building import routing_policy
 
     if kind == "litellm":
         return litellm_config(plan, title)

@@ -17,20 +17,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
-from advisor.advice import build_plan, usable_answers, usable_workloads
-from advisor.advice.gateways import EXPORTS, export_file
-from advisor.advice.plan import plan_from_hybrid
+from advisor.advice import usable_answers, usable_workloads
 from advisor.http import HtmxHttpRequest
 from advisor.knowledge.ruleset import Knowledge, current_knowledge
-from advisor.wizard import store
-from advisor.wizard.models import WizardSession
-from advisor.wizard.plan_forms import (
+from advisor.plan.building import build_plan, plan_from_hybrid
+from advisor.plan.exports import export_response
+from advisor.plan.forms import (
     MAX_WORKLOADS,
     PLAN_WIDE,
     PlanWideForm,
     WorkloadForm,
     workload_questions,
 )
+from advisor.wizard import store
+from advisor.wizard.models import WizardSession
 
 EDIT_AUTO_ID = "id_edit_%s"
 
@@ -65,7 +65,7 @@ def plan(request: HtmxHttpRequest) -> HttpResponse:
             return render(request, "wizard/plan_preset_confirm.html", context)
         workloads = usable_workloads(knowledge, preset.workloads)
         session = store.save(request, session, workloads=workloads)
-        return store.remember(redirect("wizard:plan"), session)
+        return store.remember(redirect("plan:plan"), session)
     return render(request, "wizard/plan.html", _context(knowledge, workloads, None))
 
 
@@ -154,7 +154,7 @@ def plan_from_result(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("wizard:start")
     workloads = plan_from_hybrid(knowledge, answers)[:MAX_WORKLOADS]
     session = store.save(request, session, workloads=workloads)
-    return store.remember(redirect("wizard:plan"), session)
+    return store.remember(redirect("plan:plan"), session)
 
 
 @require_POST
@@ -167,13 +167,6 @@ def plan_remove(request: HtmxHttpRequest, index: int) -> HttpResponse:
         del workloads[index]
         session = store.save(request, session, workloads=workloads)
     return _after_change(request, knowledge, session, workloads)
-
-
-def export_response(plan: dict[str, Any], kind: str) -> HttpResponse:
-    filename, content_type = EXPORTS[kind]
-    response = HttpResponse(export_file(plan, kind), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_GET
@@ -196,7 +189,7 @@ def _export(request: HtmxHttpRequest, kind: str) -> HttpResponse:
     session = store.load(request)
     workloads = usable_workloads(knowledge, session.workloads) if session else []
     if not workloads:
-        return redirect("wizard:plan")
+        return redirect("plan:plan")
     return export_response(build_plan(knowledge, workloads), kind)
 
 
@@ -214,7 +207,7 @@ def _after_change(
     workloads: list[dict[str, Any]],
 ) -> HttpResponse:
     if not request.htmx:
-        response: HttpResponse = HttpResponseRedirect(reverse("wizard:plan"))
+        response: HttpResponse = HttpResponseRedirect(reverse("plan:plan"))
     else:
         response = render(
             request, "wizard/plan.html#plan_body", _context(knowledge, workloads, None)

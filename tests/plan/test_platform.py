@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.advice import build_plan
 from advisor.knowledge.ruleset import current_knowledge
+from advisor.plan.building import build_plan
 
 pytestmark = pytest.mark.django_db
 

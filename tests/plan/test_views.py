@@ -8,8 +8,8 @@ import pytest
 import yaml
 from django.test import Client
 
-from advisor.advice import build_plan, flowchart_path
 from advisor.knowledge.ruleset import current_knowledge
+from advisor.plan.building import build_plan, flowchart_path
 from advisor.wizard.models import WizardSession
 from tests.wizard.conftest import HTMX
 

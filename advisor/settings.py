@@ -46,6 +46,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The site's public address (https://advisor.example.com), for links in documents that are
+# cached for everyone (a member's PDF links to its report): never the request's Host.
+SITE_URL = env_str("DJANGO_SITE_URL").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

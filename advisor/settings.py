@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "advisor.middleware.drop_hostile_cookies",
     "advisor.middleware.permissions_policy",
+    "advisor.middleware.private_organisation_pages",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages and htmx fragments; Django pads responses against BREACH.

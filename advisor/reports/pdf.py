@@ -19,13 +19,20 @@ either: ``base_url`` is fixed and the views print links on ``settings.SITE_URL``
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import hashlib
 import logging
 import mimetypes
-import multiprocessing
+import os
+import pickle
+import select
+import signal
+import struct
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
-from multiprocessing.connection import Connection
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -52,8 +59,8 @@ FAILURE_SECONDS = 5 * 60
 RENDER_SECONDS = 15
 MEMORY_BYTES = 512 * 1024 * 1024
 MAX_PAGES = 60
-#: What runs in the child: ``pdf_render.run(conn, job)`` (tests put stand-ins here).
-RENDER_TARGET: Callable[[Connection, pdf_render.Job], None] = pdf_render.run
+#: What the child runs, as "module:function" (tests put stand-ins here).
+RENDER_WORK = pdf_render.DEFAULT_WORK
 REASONS = ("too-long", "too-slow", "failed", "busy")
 
 # Relative URLs in the HTML (only our stylesheets) resolve against this fixed address,
@@ -115,11 +122,85 @@ class PdfUnavailable(Exception):
         self.reason = reason
 
 
-_context = multiprocessing.get_context("forkserver")
-# The fork server imports WeasyPrint once; each render forks from it. Not Django: the child
-# gets everything it needs in its job.
-_context.set_forkserver_preload(["advisor.reports.pdf_render", "weasyprint"])
-_rendering = threading.BoundedSemaphore(1)  # one render per web process at a time
+class _Helper:
+    """This web process's renderer helper (``pdf_render``): started when first needed,
+    killed with its child at a deadline, started again for the next job."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def ask(self, job: pdf_render.Job, seconds: float) -> pdf_render.Answer:
+        deadline = time.monotonic() + seconds
+        try:
+            process = self._running()
+            assert process.stdin is not None
+            assert process.stdout is not None
+            data = pickle.dumps(job)
+            _write(process.stdin.fileno(), _HEADER.pack(len(data)) + data, deadline)
+            (size,) = _HEADER.unpack(_read(process.stdout.fileno(), _HEADER.size, deadline))
+            answer: pdf_render.Answer = pickle.loads(  # noqa: S301 - from our own helper
+                _read(process.stdout.fileno(), size, deadline)
+            )
+            return answer
+        except TimeoutError:
+            self.stop()
+            return ("timeout", seconds)
+        except (OSError, EOFError, pickle.UnpicklingError, struct.error) as error:
+            self.stop()
+            return ("crashed", repr(error))
+
+    def _running(self) -> subprocess.Popen[bytes]:
+        if self.process is None or self.process.poll() is not None:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "advisor.reports.pdf_render"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                cwd=settings.BASE_DIR,
+                start_new_session=True,  # its own process group: killed with its child
+            )
+        return self.process
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        for pipe in (process.stdin, process.stdout):
+            if pipe is not None:
+                pipe.close()
+
+
+_HEADER = struct.Struct("!Q")
+
+
+def _write(fd: int, data: bytes, deadline: float) -> None:
+    view = memoryview(data)
+    while view:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([], [fd], [], remaining)[1]:
+            raise TimeoutError
+        view = view[os.write(fd, view[: 64 * 1024]) :]
+
+
+def _read(fd: int, size: int, deadline: float) -> bytes:
+    parts: list[bytes] = []
+    while size:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            raise TimeoutError
+        part = os.read(fd, min(size, 1024 * 1024))
+        if not part:
+            raise EOFError("the PDF renderer's helper stopped")
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+_helper = _Helper()
+_rendering = threading.Lock()  # one render per web process at a time, through its helper
+atexit.register(_helper.stop)
 
 
 def render_pdf(html: str, *, paper: str = PAPERS[DEFAULT_PAPER]) -> bytes:
@@ -133,11 +214,12 @@ def render_pdf(html: str, *, paper: str = PAPERS[DEFAULT_PAPER]) -> bytes:
         max_pages=MAX_PAGES,
         memory_bytes=MEMORY_BYTES,
         cpu_seconds=RENDER_SECONDS,
+        work=RENDER_WORK,
     )
     if not _rendering.acquire(timeout=RENDER_SECONDS):
         raise PdfUnavailable("busy")
     try:
-        kind, value = _in_child(job)
+        kind, value = _helper.ask(job, RENDER_SECONDS)
     finally:
         _rendering.release()
     if kind == "pdf" and isinstance(value, bytes) and value.startswith(b"%PDF-"):
@@ -145,29 +227,10 @@ def render_pdf(html: str, *, paper: str = PAPERS[DEFAULT_PAPER]) -> bytes:
     if kind == "pages":
         raise PdfUnavailable("too-long")
     if kind == "timeout":
+        logger.warning("A PDF render took over %s s and was stopped", RENDER_SECONDS)
         raise PdfUnavailable("too-slow")
     logger.warning("A PDF render failed: %s %s", kind, value)
     raise PdfUnavailable("failed")
-
-
-def _in_child(job: pdf_render.Job) -> pdf_render.Answer:
-    receive, send = _context.Pipe(duplex=False)
-    child = _context.Process(target=RENDER_TARGET, args=(send, job), daemon=True)
-    try:
-        child.start()
-        send.close()
-        if not receive.poll(RENDER_SECONDS):
-            return ("timeout", RENDER_SECONDS)
-        answer: pdf_render.Answer = receive.recv()
-        return answer
-    except EOFError:  # died without answering: killed by a limit, or crashed
-        return ("crashed", child.exitcode)
-    finally:
-        receive.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
-        child.close()
 
 
 def cached_pdf(html: str, *, report: str, paper: str = PAPERS[DEFAULT_PAPER]) -> bytes:

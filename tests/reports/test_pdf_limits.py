@@ -225,7 +225,7 @@ def test_a_report_over_the_page_cap_gets_a_clear_error_page(
 
 
 def test_a_hanging_render_is_stopped_at_the_deadline(client, org, monkeypatch) -> None:
-    monkeypatch.setattr(pdf, "RENDER_TARGET", pdf_targets.hang)
+    monkeypatch.setattr(pdf, "RENDER_WORK", "tests.reports.pdf_targets:hang")
     monkeypatch.setattr(pdf, "RENDER_SECONDS", 1)
     _, token = make_link(make_report(org))
 
@@ -237,7 +237,7 @@ def test_a_hanging_render_is_stopped_at_the_deadline(client, org, monkeypatch) -
 
 
 def test_a_render_over_the_memory_limit_fails_cleanly(client, viewer, org, monkeypatch) -> None:
-    monkeypatch.setattr(pdf, "RENDER_TARGET", pdf_targets.allocate)
+    monkeypatch.setattr(pdf, "RENDER_WORK", "tests.reports.pdf_targets:allocate")
     report = make_report(org)
     client.force_login(viewer)
 
@@ -248,7 +248,7 @@ def test_a_render_over_the_memory_limit_fails_cleanly(client, viewer, org, monke
 
 
 def test_a_crashing_render_fails_cleanly(client, viewer, org, monkeypatch) -> None:
-    monkeypatch.setattr(pdf, "RENDER_TARGET", pdf_targets.crash)
+    monkeypatch.setattr(pdf, "RENDER_WORK", "tests.reports.pdf_targets:crash")
     report = make_report(org)
     client.force_login(viewer)
 

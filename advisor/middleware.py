@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -53,6 +54,25 @@ def permissions_policy(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+def private_organisation_pages(get_response: Handler) -> Handler:
+    """``Cache-Control: private, no-store`` on every answer to a URL that names an
+    organisation (``<org_code>``: its pages, reports, exports, forms and refusals alike).
+
+    They are for its members only and change when a member edits something: no shared
+    cache may keep them, and no browser should keep a copy on disk after the member leaves
+    or logs out. Directives a view set itself stay (``never_cache`` adds more).
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        match = request.resolver_match
+        if match is not None and "org_code" in match.kwargs:
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
     return middleware

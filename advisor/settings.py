@@ -46,6 +46,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The site's public address (https://advisor.example.com), for links in documents that are
+# cached for everyone (a member's PDF links to its report): never the request's Host.
+SITE_URL = env_str("DJANGO_SITE_URL").rstrip("/")
 
 INSTALLED_APPS = [
     "advisor.apps.AdminConfig",  # django.contrib.admin with the try-it page
@@ -71,6 +74,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "advisor.middleware.drop_hostile_cookies",
     "advisor.middleware.permissions_policy",
+    "advisor.middleware.private_organisation_pages",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses pages and htmx fragments; Django pads responses against BREACH.

@@ -91,7 +91,7 @@ def main() -> None:
     def render() -> bytes:
         # What the export view does on a first download (later ones come from the cache).
         html = pdf_html(request, report, shared=False)
-        return pdf.render_pdf(html, base_url="http://testserver/", paper=paper)
+        return pdf.render_pdf(html, paper=paper)
 
     document = render()  # warm-up: imports and the charts' cache
     times = []

@@ -7,16 +7,57 @@ from django import forms
 from django.utils import timezone
 
 from advisor.orgs.models import Membership
+from advisor.reports.models import (
+    NOTES_MAX_LENGTH,
+    NOTES_MAX_LINES,
+    TITLE_MAX_LENGTH,
+    validate_notes_lines,
+)
+
+NOTES_HELP = (
+    "Context for the readers: the task, the constraints, who asked "
+    f"(up to {NOTES_MAX_LENGTH:,} characters on {NOTES_MAX_LINES} lines)."
+)
+
+
+class NotesField(forms.CharField):
+    """A report's notes: line breaks as one character each (browsers send two, and count
+    one against ``maxlength``), within the length and the number of lines of a report."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            required=False,
+            max_length=NOTES_MAX_LENGTH,
+            validators=[validate_notes_lines],
+            widget=forms.Textarea(attrs={"rows": 4}),
+            help_text=NOTES_HELP,
+            error_messages={
+                "max_length": f"Keep the notes to {NOTES_MAX_LENGTH:,} characters or fewer "
+                "(these have %(show_value)s)."
+            },
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value) or ""
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def title_field() -> forms.CharField:
+    return forms.CharField(
+        max_length=TITLE_MAX_LENGTH,
+        error_messages={
+            "required": "Give the report a title.",
+            "max_length": "Keep the title to %(limit_value)s characters or fewer "
+            "(this one has %(show_value)s).",
+        },
+    )
 
 
 class SaveReportForm(forms.Form):
     org = forms.ChoiceField(label="Organisation")
-    title = forms.CharField(max_length=200, error_messages={"required": "Give the report a title."})
-    notes = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Context for the readers: the task, the constraints, who asked.",
-    )
+    title = title_field()
+    notes = NotesField()
 
     def __init__(self, memberships: list[Membership], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -33,8 +74,8 @@ class SaveReportForm(forms.Form):
 
 
 class ReportDetailsForm(forms.Form):
-    title = forms.CharField(max_length=200, error_messages={"required": "Give the report a title."})
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    title = title_field()
+    notes = NotesField()
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()

@@ -6,13 +6,56 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from advisor.orgs.models import Organisation, hash_token
 
-__all__ = ["Report", "ShareLink", "hash_token", "new_report_code"]
+__all__ = [
+    "NOTES_MAX_LENGTH",
+    "NOTES_MAX_LINES",
+    "TITLE_MAX_LENGTH",
+    "Report",
+    "ShareLink",
+    "hash_token",
+    "new_report_code",
+    "notes_within_limits",
+    "validate_notes_lines",
+]
+
+# What a report's author may write: a title for a list and a page header, and notes of a
+# page or two. Every form that writes them checks these; the PDF shortens text stored
+# before the limits (see ``notes_within_limits``): 64 KB of line breaks made a 642-page PDF.
+TITLE_MAX_LENGTH = 200
+NOTES_MAX_LENGTH = 4000
+NOTES_MAX_LINES = 60
+
+
+def note_lines(notes: str) -> list[str]:
+    return notes.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def validate_notes_lines(notes: str) -> None:
+    """At most ``NOTES_MAX_LINES`` lines: each one is a line (or a paragraph) of the PDF."""
+    count = len(note_lines(notes))
+    if count > NOTES_MAX_LINES:
+        raise ValidationError(
+            "Keep the notes to %(limit)s lines or fewer (these have %(count)s).",
+            code="max_lines",
+            params={"limit": f"{NOTES_MAX_LINES:,}", "count": f"{count:,}"},
+        )
+
+
+def notes_within_limits(notes: str) -> tuple[str, bool]:
+    """``notes`` cut to the limits (for a report saved before them), and whether they were
+    cut; notes within the limits come back as they are."""
+    lines = note_lines(notes)
+    if len(notes) <= NOTES_MAX_LENGTH and len(lines) <= NOTES_MAX_LINES:
+        return notes, False
+    kept = "\n".join(lines[:NOTES_MAX_LINES])[:NOTES_MAX_LENGTH]
+    return kept.rstrip(), True
 
 
 def new_report_code() -> str:
@@ -35,8 +78,10 @@ class Report(models.Model):
 
     code = models.CharField(max_length=24, unique=True, default=new_report_code, editable=False)
     org = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="reports")
-    title = models.CharField(max_length=200)
-    notes = models.TextField(blank=True)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    notes = models.TextField(
+        blank=True, max_length=NOTES_MAX_LENGTH, validators=[validate_notes_lines]
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.RESULT)
     inputs = models.JSONField(
         default=dict, help_text="What the report was made from, as given: answers or workloads."

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -35,7 +36,13 @@ from advisor.plan.exports import saved_plan_export
 from advisor.reports import pdf, throttle
 from advisor.reports.diff import compare_snapshots
 from advisor.reports.forms import ReportDetailsForm, SaveReportForm, ShareLinkForm
-from advisor.reports.models import Report, ShareLink, hash_token
+from advisor.reports.models import (
+    TITLE_MAX_LENGTH,
+    Report,
+    ShareLink,
+    hash_token,
+    notes_within_limits,
+)
 from advisor.wizard import store
 
 PAGE_SIZE = 20
@@ -376,20 +383,37 @@ def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def pdf_html(request: HttpRequest, report: Report, *, shared: bool) -> str:
-    """The HTML a report's PDF is drawn from: its own partials in ``pdf_base.html``."""
+    """The HTML a report's PDF is drawn from: its own partials in ``pdf_base.html``.
+
+    Nothing in it comes from the request: the PDF is cached for everyone who may download
+    it. Title and notes are cut to the forms' limits (a report saved before them may hold
+    more; its page still shows everything).
+    """
+    notes, shortened = notes_within_limits(report.notes)
     return render_to_string(
         "reports/pdf_base.html",
         {
             "report": report,
+            "title": Truncator(report.title).chars(TITLE_MAX_LENGTH),
+            "notes": notes,
+            "notes_shortened": shortened,
             "outcome": report.snapshot,
             "shared": shared,
+            "stylesheets": pdf.stylesheet_urls(),
             # A shared PDF travels further than its link and cannot be revoked: it never
             # prints the share token. A member's copy links to the report (login needed).
-            "report_url": ""
-            if shared
-            else request.build_absolute_uri(request.path.rsplit("/", 1)[0] + "/"),
+            "report_url": "" if shared else _site_url(request, report.get_absolute_url()),
         },
     )
+
+
+def _site_url(request: HttpRequest, path: str) -> str:
+    """``path`` on the site's public address (``DJANGO_SITE_URL``), never on the request's
+    ``Host``, which a client chooses; in development, on the request's own. Empty when
+    neither applies."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path) if settings.DEBUG else ""
 
 
 def _pdf_response(request: HttpRequest, report: Report, *, shared: bool) -> HttpResponse:
@@ -397,10 +421,31 @@ def _pdf_response(request: HttpRequest, report: Report, *, shared: bool) -> Http
     if paper is None:
         raise NotFound("We print on A4 (the default) or Letter (?paper=letter).")
     html = pdf_html(request, report, shared=shared)
-    document = pdf.cached_pdf(html, base_url=request.build_absolute_uri("/"), paper=paper)
+    try:
+        document = pdf.cached_pdf(html, report=report.code, paper=paper)
+    except pdf.PdfUnavailable as refused:
+        return _pdf_unavailable(request, report, refused.reason, shared=shared)
     response = HttpResponse(document, content_type="application/pdf")
     filename = slugify(report.title) or "report"
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    return response
+
+
+def _pdf_unavailable(
+    request: HttpRequest, report: Report, reason: str, *, shared: bool
+) -> HttpResponse:
+    """503 with what to do instead: the report's page, and a member's other downloads."""
+    back = request.path.rsplit("/", 1)[0] + "/"
+    context = {
+        "report": report,
+        "reason": reason,
+        "back": back,
+        "shared": shared,
+        "max_pages": pdf.MAX_PAGES,
+        "retry_minutes": pdf.FAILURE_SECONDS // 60,
+    }
+    response = render(request, "reports/pdf_unavailable.html", context, status=503)
+    response["Retry-After"] = str(pdf.FAILURE_SECONDS)
     return response
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from advisor.reports import pdf
+from advisor.reports import pdf, pdf_render
 from advisor.reports.models import ShareLink
 from tests.reports.helpers import TOP, make_link, make_report, preset_answers, url
 
@@ -80,7 +80,8 @@ def test_a4_by_default_letter_on_request(client, viewer, org) -> None:
     assert client.get(url(report, "export.pdf") + "?paper=tabloid").status_code == 404
 
 
-def test_links_are_kept_and_charts_are_vector(client, viewer, org) -> None:
+def test_links_are_kept_and_charts_are_vector(client, viewer, org, settings) -> None:
+    settings.SITE_URL = "https://advisor.example.com"  # where a member's copy links to
     report = make_report(org, answers=preset_answers(PRICED))
     client.force_login(viewer)
 
@@ -92,7 +93,7 @@ def test_links_are_kept_and_charts_are_vector(client, viewer, org) -> None:
         for annotation in page.get("/Annots") or []
         if "/A" in annotation.get_object() and "/URI" in annotation.get_object()["/A"]
     ]
-    assert any(uri.endswith(url(report)) for uri in uris), uris
+    assert f"https://advisor.example.com{url(report)}" in uris, uris
     # The cost chart is an SVG drawn as vector paths and text, not a bitmap.
     images = [image for page in reader.pages for image in page.images]
     assert images == []
@@ -159,7 +160,9 @@ def test_revoking_a_link_stops_its_pdf(client, editor, org) -> None:
 
 
 def test_the_renderer_reads_only_local_static_files() -> None:
-    assert pdf.local_response("http://testserver/static/advisor/css/pdf.css").read()
+    content, mime = pdf.local_response("http://testserver/static/advisor/css/pdf.css")
+    assert content
+    assert mime == "text/css"
     for refused in (
         "https://cdn.example.com/x.css",
         "http://testserver/static/../../etc/passwd",
@@ -168,6 +171,21 @@ def test_the_renderer_reads_only_local_static_files() -> None:
     ):
         with pytest.raises(ValueError, match="reads only our static files"):
             pdf.local_response(refused)
+
+
+def test_the_child_renderer_fetches_only_the_stylesheets_it_was_given() -> None:
+    stylesheet = "/static/advisor/css/pdf.css"
+    fetch = pdf_render.fetcher({stylesheet: (b"p {}", "text/css")}).fetch
+
+    assert fetch(f"{pdf.BASE_URL.rstrip('/')}{stylesheet}").read() == b"p {}"
+    assert fetch("data:text/plain,hi").read() == b"hi"
+    for refused in (
+        "https://cdn.example.com/x.css",
+        f"{pdf.BASE_URL}static/advisor/css/app.css",  # ours, but not in this job
+        "file:///etc/passwd",
+    ):
+        with pytest.raises(ValueError, match="reads only our static files"):
+            fetch(refused)
 
 
 def test_a_second_download_is_not_rendered_again(client, viewer, org, monkeypatch) -> None:

@@ -365,6 +365,32 @@ def test_org_scoped_calls_follow_their_role_rule(client, request, scene, route, 
         assert call.changed(scene) == allowed, "a refused call changed something"
 
 
+# Every answer under an organisation stays private: its members' pages and exports (the
+# export route in each of its formats), whoever asks.
+PRIVATE_CASES = [
+    pytest.param(route, call, fmt, actor, id=f"{call.method}-{route}-{fmt or ''}-{actor}")
+    for route, entry in ROUTES.items()
+    if entry.kind == ORG
+    for call in entry.calls
+    for fmt in (("md", "json", "pdf") if route.endswith("export.<str:fmt>") else (None,))
+    for actor in ("owner", "outsider")
+]
+
+
+@pytest.mark.parametrize(("route", "call", "fmt", "actor"), PRIVATE_CASES)
+def test_organisation_answers_are_never_cached(client, request, scene, route, call, fmt, actor):
+    client.force_login(request.getfixturevalue(actor))
+    path = path_of(route, scene)
+    if fmt is not None:
+        path = path.removesuffix("export.json") + f"export.{fmt}"
+
+    response = send(client, ROUTES[route], call, path)
+
+    assert response.status_code == (call.ok if actor == "owner" else 404)
+    directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert {"private", "no-store"} <= directives, response.get("Cache-Control")
+
+
 # Everything else: who gets in -----------------------------------------------------------------
 
 OTHER_CASES = [

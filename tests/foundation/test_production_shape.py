@@ -10,8 +10,8 @@ HSTS. The slow clients here come from 127.0.0.2 and the probes from 127.0.0.1 (b
 loopback), and nginx runs with a small ``worker_connections`` so a bounded number of
 connections shows what thousands would.
 
-gunicorn runs here with ``gunicorn.conf.py`` (one worker, one thread, so a single slow client is enough) behind Debian's nginx running
-``deploy/nginx/advisor.conf.template`` as ``compose.yaml`` ships it. ``bin/ensure-nginx``
+gunicorn runs here with ``gunicorn.conf.py`` (one worker, one thread, so a single slow
+client is enough) behind Debian's nginx running ``deploy/nginx/advisor.conf.template`` as ``compose.yaml`` ships it. ``bin/ensure-nginx``
 (run by ``make test``) installs nginx.
 """
 
@@ -314,14 +314,8 @@ def fetch_headers(path: str, headers: dict[str, str], source: str, port: int) ->
         ("127.0.0.1", port), timeout=10, source_address=(source, 0)
     ) as sock:
         lines = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        return (
-            exchange(
-                sock,
-                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{lines}Connection: close\r\n\r\n".encode(),
-            )
-            .partition(b"\r\n\r\n")[0]
-            .lower()
-        )
+        request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{lines}Connection: close\r\n\r\n"
+        return exchange(sock, request.encode()).partition(b"\r\n\r\n")[0].lower()
 
 
 def test_a_client_cannot_claim_https_but_a_listed_balancer_can(stack) -> None:

@@ -122,11 +122,13 @@ def start_redis(port: int, workdir: Path) -> subprocess.Popen:
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            with socket.create_connection((HOST, port), timeout=5) as sock:
-                sock.sendall(b"PING\r\n")
-                if sock.recv(16).startswith(b"+PONG"):
-                    return process
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection((HOST, port), timeout=5) as sock,
+        ):
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                return process
         if process.poll() is not None:
             pytest.fail("redis-server exited")
         time.sleep(0.1)

@@ -11,8 +11,8 @@ loopback), and nginx runs with a small ``worker_connections`` so a bounded numbe
 connections shows what thousands would.
 
 gunicorn runs here with ``gunicorn.conf.py`` (one worker, one thread, so a single slow
-client is enough) behind Debian's nginx running ``deploy/nginx/advisor.conf.template`` as ``compose.yaml`` ships it. ``bin/ensure-nginx``
-(run by ``make test``) installs nginx.
+client is enough) behind Debian's nginx running ``deploy/nginx/advisor.conf.template`` as
+``compose.yaml`` ships it. ``bin/ensure-nginx`` (run by ``make test``) installs nginx.
 """
 
 from __future__ import annotations

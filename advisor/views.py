@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from advisor.cache import cache_status
 from advisor.http import NotFound
 
 logger = logging.getLogger(__name__)
@@ -19,15 +20,24 @@ logger = logging.getLogger(__name__)
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 when the app and its database answer, 503 otherwise."""
+    """200 when the app and its database answer, 503 otherwise; the body says how each
+    part is.
+
+    A shared cache (Redis) that does not answer makes the first line ``degraded`` but keeps
+    the 200: every page still works without it (``advisor/cache.py``), and a load balancer
+    that took every instance out because their one Redis failed would take the site down.
+    Both checks are bounded by their timeouts, so the probe itself never hangs.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         logger.exception("Health check: the database does not answer")
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+        return HttpResponse("down\ndatabase: unavailable\n", status=503, content_type="text/plain")
+    cache_ok, cache_says = cache_status()
+    state = "ok" if cache_ok else "degraded"
+    return HttpResponse(f"{state}\ndatabase: ok\ncache: {cache_says}\n", content_type="text/plain")
 
 
 @require_GET

@@ -18,6 +18,11 @@ the answers and weights the client last posted; nothing is duplicated. The run p
 0) only with no 5xx, no unexpected status, no request given up, no "database is locked" in
 the gunicorn error log and the verification OK.
 
+``--redis-fault kill`` (or ``freeze``) starts its own redis-server on a free port, points
+``REDIS_URL`` at it, and at a third of the time SIGKILLs it (or SIGSTOPs it), bringing it
+back (a new server, or SIGCONT) at two thirds: nothing may answer 5xx meanwhile, as pages
+fall back to each worker's own memory (``advisor/cache.py``).
+
 ``--kill-worker`` sends SIGKILL to one gunicorn worker at half time. Clients retry a request
 that failed at the connection level up to 3 times; before re-sending a POST that creates
 something (sign-up, organisation, report, share link) they look whether the first attempt
@@ -49,6 +54,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -741,6 +747,46 @@ def kill_worker_later(master: int, at: float, workers: int, report: dict[str, An
         time.sleep(0.05)
 
 
+def start_redis(port: int, workdir: Path) -> subprocess.Popen:
+    command = [
+        shutil.which("redis-server") or "/usr/bin/redis-server",
+        *("--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"),
+        *("--dir", str(workdir)),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection((HOST, port), 2) as sock:
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                return process
+        time.sleep(0.1)
+    raise RuntimeError("redis-server did not start")
+
+
+def redis_fault_later(
+    redis: dict[str, Any], mode: str, at: float, until: float, report: dict[str, Any]
+) -> None:
+    """At ``at``: SIGKILL (``kill``) or SIGSTOP (``freeze``) the run's redis-server; at
+    ``until``: a new one on the same port, or SIGCONT."""
+    time.sleep(max(0.0, at - time.time()))
+    process = redis["process"]
+    if mode == "kill":
+        process.kill()
+        process.wait(10)
+    else:
+        os.kill(process.pid, signal.SIGSTOP)
+    report["at"] = time.time()
+    print(f"--redis-fault: {mode} redis-server {process.pid}", flush=True)
+    time.sleep(max(0.0, until - time.time()))
+    if mode == "kill":
+        redis["process"] = start_redis(redis["port"], redis["dir"])
+    else:
+        os.kill(process.pid, signal.SIGCONT)
+    report["back"] = time.time()
+    print("--redis-fault: redis-server back", flush=True)
+
+
 # --- verification -------------------------------------------------------------------------
 
 
@@ -957,6 +1003,12 @@ def main() -> int:
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--pg-database", default="advisor_load", help="created and dropped")
     parser.add_argument("--kill-worker", action="store_true", help="SIGKILL a worker midway")
+    parser.add_argument(
+        "--redis-fault",
+        choices=("kill", "freeze"),
+        default=None,
+        help="run with its own Redis and SIGKILL (or SIGSTOP) it from 1/3 to 2/3 of the time",
+    )
     parser.add_argument("--client-processes", type=int, default=2, help="load processes")
     parser.add_argument("--seed", type=int, default=None, help="for the random answers")
     parser.add_argument(
@@ -986,6 +1038,7 @@ def main() -> int:
     env["DJANGO_STATIC_ROOT"] = str(collected_static(env))
     created_pg = False
     server = None
+    redis: dict[str, Any] = {}
     failures: list[str] = []
     try:
         if args.database == "postgres":
@@ -1006,6 +1059,10 @@ def main() -> int:
             migrated_sqlite(env, Path(env["DATABASE_URL"].removeprefix("sqlite:///")))
         port = free_port()
         log = workdir / "gunicorn.log"
+        if args.redis_fault:
+            redis.update(port=free_port(), dir=workdir)
+            redis["process"] = start_redis(redis["port"], workdir)
+            env["REDIS_URL"] = f"redis://{HOST}:{redis['port']}/0"
         server = start_gunicorn(env, port, args.workers, log)
         wait_healthy(port, server)
         t_ready = time.monotonic()
@@ -1052,6 +1109,21 @@ def main() -> int:
                 daemon=True,
             )
             killer.start()
+        fault: dict[str, Any] = {}
+        faulter = None
+        if args.redis_fault:
+            faulter = threading.Thread(
+                target=redis_fault_later,
+                args=(
+                    redis,
+                    args.redis_fault,
+                    begin + args.seconds / 3,
+                    begin + 2 * args.seconds / 3,
+                    fault,
+                ),
+                daemon=True,
+            )
+            faulter.start()
         time.sleep(max(0.0, begin - time.time()))
         cpu_before = server_cpu_seconds(server.pid)
         outcomes: list[dict[str, Any]] = []
@@ -1075,6 +1147,10 @@ def main() -> int:
                 client.terminate()
         if killer is not None:
             killer.join(60)
+        if faulter is not None:
+            faulter.join(60)
+            if "back" not in fault:
+                failures.append("--redis-fault: Redis was not brought back")
 
         elapsed = max((o["finished_at"] for o in outcomes), default=stop_at) - begin
         stats = merge(outcomes)
@@ -1139,6 +1215,11 @@ def main() -> int:
     finally:
         if server is not None:
             stop(server)
+        if "process" in redis:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(redis["process"].pid, signal.SIGCONT)
+            redis["process"].kill()
+            redis["process"].wait(10)
         if created_pg:
             with contextlib.suppress(Exception):
                 pg_admin(f'DROP DATABASE IF EXISTS "{args.pg_database}" WITH (FORCE)')

@@ -63,7 +63,7 @@ def test_healthz_answers_200_under_gunicorn_over_plain_http(gunicorn_server) -> 
     base, _ = gunicorn_server
     with get(base + "/healthz") as response:
         assert response.status == 200
-        assert response.read() == b"ok\n"
+        assert response.read().startswith(b"ok\ndatabase: ok\n")
 
 
 def test_static_files_are_hashed_compressed_and_cached_for_a_year(gunicorn_server) -> None:

@@ -6,6 +6,7 @@ from advisor.reports import views as report_views
 from advisor.wizard import views as wizard_views
 
 handler404 = views.page_not_found
+handler500 = views.server_error
 
 urlpatterns = [
     path("", wizard_views.home, name="home"),

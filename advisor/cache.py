@@ -195,9 +195,9 @@ class ResilientRedisCache(RedisCache):
             lambda: self._fallback.delete_many(keys, version=version),
         )
 
-    def clear(self) -> bool:
+    def clear(self) -> None:
         self._fallback.clear()
-        return self._call(lambda: super(ResilientRedisCache, self).clear(), lambda: True)
+        self._call(lambda: super(ResilientRedisCache, self).clear(), lambda: None)
 
 
 def _redacted_location(location: str) -> str:

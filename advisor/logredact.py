@@ -4,8 +4,11 @@ Share links, invitations and password resets carry their secret in the path, and
 logs (gunicorn's, nginx's, Django's "Not Found: /s/..." warnings) would otherwise keep them
 for anyone who reads the logs. ``redact`` replaces each such token with ``[redacted]``.
 gunicorn uses it through ``advisor.gunicorn_logging``, Django's logging through
-``RedactTokens`` (``LOGGING`` in ``settings.py``), nginx through the same patterns in
-``deploy/nginx.conf``.
+``RedactTokens`` (``LOGGING`` in ``settings.py``). Tokens are found however the URL is
+written: each stretch of the line is also matched once percent-decoded, without regard to
+case and with doubled slashes, and logged decoded when a token was found only that way.
+nginx (``deploy/nginx/advisor.conf.template``) logs its own decoded, normalised path with
+the same patterns and leaves the query string out.
 """
 
 from __future__ import annotations

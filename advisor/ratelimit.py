@@ -4,7 +4,8 @@ Logins are limited by django-axes (``advisor/orgs/login_limits.py``). The rest (
 misses, sign-ups, password resets, invitations) count here: at most ``max_hits`` per key in
 ``window_seconds``. Counts live in the cache, which is Redis in production, so every worker
 and host shares them; without Redis each process counts alone, and start-up says so
-(``advisor/checks.py``).
+(``advisor/checks.py``). While Redis does not answer, each process counts alone in the same
+way, and logs a warning when it starts to (``advisor/cache.py``).
 
 django-ratelimit was considered: it refuses to start on the per-process cache our
 development set-up uses and warns about Django's own Redis cache, and its last release is

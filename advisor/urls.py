@@ -5,6 +5,7 @@ from advisor import views
 from advisor.wizard import views as wizard_views
 
 handler404 = views.page_not_found
+handler500 = views.server_error
 
 urlpatterns = [
     path("", wizard_views.home, name="home"),

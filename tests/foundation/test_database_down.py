@@ -30,7 +30,11 @@ from django.test import Client
 client = Client(raise_request_exception=False)
 health = client.get("/healthz")
 api = client.get("/api/v1/ruleset")
+page = client.get("/wizard/")
 print(json.dumps({
+    "page": page.status_code,
+    "page_retry_after": page.headers.get("Retry-After"),
+    "page_body": page.content.decode(),
     "healthz": health.status_code,
     "api": api.status_code,
     "api_type": api.headers.get("Content-Type"),
@@ -86,6 +90,9 @@ def test_a_silent_database_gives_503s_instead_of_hanging(silent_database: int) -
     assert result.returncode == 0, result.stderr[-2000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["healthz"] == 503
+    assert seen["page"] == 503
+    assert seen["page_retry_after"] == "30"
+    assert "Back in a moment" in seen["page_body"]
     assert seen["api"] == 503
     assert seen["api_type"] == "application/json"
     assert json.loads(seen["api_body"])["errors"]["server"]
@@ -130,3 +137,27 @@ def test_the_api_answers_json_for_any_unexpected_error(client) -> None:
     assert response.status_code == 500
     assert response.headers["Content-Type"] == "application/json"
     assert response.json()["errors"]["server"]
+
+
+@pytest.mark.django_db
+def test_an_html_page_answers_a_retry_page_when_the_database_fails(client) -> None:
+    """Found in the attack: the 500 page, while the API answered 503."""
+    client.raise_request_exception = False
+    with mock.patch("advisor.wizard.views.render", side_effect=OperationalError("server closed")):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    html = response.content.decode()
+    assert "<h1>Back in a moment</h1>" in html
+    assert "<script" not in html
+    assert "style=" not in html
+
+
+@pytest.mark.django_db
+def test_any_other_error_is_still_the_500_page(client) -> None:
+    client.raise_request_exception = False
+    with mock.patch("advisor.wizard.views.render", side_effect=RuntimeError("bug")):
+        response = client.get("/")
+    assert response.status_code == 500
+    assert "Retry-After" not in response.headers
+    assert "Something went wrong" in response.content.decode()

@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from advisor.orgs.membership import revoke_what_they_issued
-from advisor.orgs.models import Invitation, Membership, Organisation
+from advisor.orgs.membership import revoke_invitations_issued, revoke_what_they_issued
+from advisor.orgs.models import Invitation, Membership, Organisation, Role
 
 
 class MembershipInline(admin.TabularInline):
@@ -33,9 +33,19 @@ class OrganisationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(member_total=Count("memberships"))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        """Members removed here lose their invitations and share links, as on the
-        organisation's page."""
+        """Members removed here lose their invitations and share links, and owners demoted
+        here their invitations, as on the organisation's page."""
         super().save_formset(request, form, formset, change)
+        for member_form in getattr(formset, "forms", []):
+            membership = member_form.instance
+            if (
+                isinstance(membership, Membership)
+                and membership.pk is not None
+                and "role" in member_form.changed_data
+                and member_form.initial.get("role") == Role.OWNER
+                and membership.role != Role.OWNER
+            ):
+                revoke_invitations_issued(membership.org, membership.user)
         for membership in getattr(formset, "deleted_objects", []):
             if isinstance(membership, Membership):
                 revoke_what_they_issued(membership.org, membership.user)

@@ -2,8 +2,8 @@
 organisation's page, the admin).
 
 A removed member's pending invitations are revoked (an owner removed could otherwise rejoin,
-as owner, through an invitation he issued before), and every app above is told through
-``member_removed`` (the reports app revokes the member's share links).
+as owner, through an invitation he issued before), as are a demoted owner's, and every app
+above is told through ``member_removed`` (the reports app revokes the member's share links).
 """
 
 from __future__ import annotations
@@ -17,13 +17,19 @@ from advisor.orgs.models import Invitation, Organisation
 from advisor.orgs.signals import member_removed
 
 
+def revoke_invitations_issued(org: Organisation, user: Any) -> int:
+    """Revoke the still-pending invitations ``user`` issued for ``org``: on leaving, and
+    when an owner stops being one (only owners invite, so a former owner's invitations
+    must not outlive the authority they were issued with); returns how many."""
+    return Invitation.objects.filter(
+        org=org, created_by=user, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
 def revoke_what_they_issued(org: Organisation, user: Any) -> list[tuple[str, int]]:
     """Revoke what ``user`` (no longer a member) issued for ``org``; returns ``(what,
     count)`` pairs, invitations first."""
-    invitations = Invitation.objects.filter(
-        org=org, created_by=user, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
-    revoked: list[tuple[str, int]] = [("invitation", invitations)]
+    revoked: list[tuple[str, int]] = [("invitation", revoke_invitations_issued(org, user))]
     for _receiver, response in member_removed.send(sender=Organisation, org=org, user=user):
         answer: Any = response  # a receiver's (what, count); the stubs say str
         if answer:

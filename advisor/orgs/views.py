@@ -35,7 +35,11 @@ from advisor.orgs.forms import (
     RoleForm,
     SignupForm,
 )
-from advisor.orgs.membership import describe_revoked, revoke_what_they_issued
+from advisor.orgs.membership import (
+    describe_revoked,
+    revoke_invitations_issued,
+    revoke_what_they_issued,
+)
 from advisor.orgs.models import Invitation, Membership, Organisation, Role, pending_invitations
 from advisor.ratelimit import Limit
 
@@ -243,7 +247,8 @@ def _lock_member(org: Organisation, membership_id: int) -> tuple[Membership, boo
 def member_role(
     request: AuthenticatedHttpRequest, org_code: str, membership_id: int
 ) -> HttpResponse:
-    """Change a member's role (owners only). The last owner cannot be demoted."""
+    """Change a member's role (owners only). The last owner cannot be demoted; a demoted
+    owner's pending invitations are revoked (only owners invite)."""
     membership = require_role(get_membership(request, org_code), Role.OWNER)
     org = membership.org
     form = RoleForm(request.POST)
@@ -263,9 +268,12 @@ def member_role(
                 f"{name} is the only owner of {org.name}. Make someone else an owner first.",
             )
             return redirect(org)
+        was_owner = target.role == Role.OWNER
         target.role = new_role
         target.save(update_fields=["role"])
-    messages.success(request, f"{name} is now {target.get_role_display().lower()}.")
+        revoked = revoke_invitations_issued(org, target.user) if was_owner else 0
+    invitations = describe_revoked([("invitation", revoked)], "they")
+    messages.success(request, f"{name} is now {target.get_role_display().lower()}.{invitations}")
     return redirect(org)
 
 

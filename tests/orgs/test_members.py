@@ -173,6 +173,48 @@ def test_a_removed_owner_cannot_rejoin_through_an_invitation_they_issued(
     assert not Membership.objects.filter(org=org, user=editor).exists()
 
 
+def test_a_demoted_owner_cannot_become_owner_again_through_an_invitation_they_issued(
+    client, org, owner, editor
+) -> None:
+    """As with removal: an owner demoted to viewer must not climb back, with a second
+    account, through an owner invitation issued while still an owner."""
+    Membership.objects.filter(org=org, user=editor).update(role=Role.OWNER)
+    _, token = Invitation.issue(
+        org=org, email="second@example.com", role=Role.OWNER, created_by=editor
+    )
+    theirs, _ = Invitation.issue(org=org, email="b@example.com", role=Role.VIEWER, created_by=owner)
+    client.force_login(owner)
+    response = client.post(
+        role_url(org, membership_of(org, editor)), {"role": "viewer"}, follow=True
+    )
+    assert "edward is now viewer. 1 invitation they created stopped working." in (
+        messages_of(response)
+    )
+
+    second = make_user("edward2")
+    client.force_login(second)
+    assert client.post(accept_url(token)).status_code == 404
+    assert not Membership.objects.filter(org=org, user=second).exists()
+    theirs.refresh_from_db()
+    assert theirs.status == "pending"
+
+
+def test_promoting_or_moving_between_non_owner_roles_keeps_invitations(
+    client, org, owner, editor
+) -> None:
+    invitation, _ = Invitation.issue(
+        org=org, email="a@example.com", role=Role.VIEWER, created_by=editor
+    )
+    client.force_login(owner)
+    response = client.post(
+        role_url(org, membership_of(org, editor)), {"role": "viewer"}, follow=True
+    )
+    assert "edward is now viewer." in messages_of(response)
+    client.post(role_url(org, membership_of(org, editor)), {"role": "owner"})
+    invitation.refresh_from_db()
+    assert invitation.status == "pending"
+
+
 def test_leaving_revokes_your_pending_invitations_only(client, org, owner, editor) -> None:
     mine, _ = Invitation.issue(org=org, email="a@example.com", role=Role.VIEWER, created_by=editor)
     theirs, kept = Invitation.issue(

@@ -39,10 +39,7 @@ MAX_FAILURES_PER_USERNAME = 10  # for one username from one address
 MAX_FAILURES_PER_USERNAME_ANYWHERE = 50  # for one username from all addresses together
 MAX_FAILURES_PER_ADDRESS = 30  # from one address, whatever the usernames
 WINDOW = timedelta(minutes=15)
-THROTTLED_MESSAGE = (
-    "Too many failed attempts; try again in 15 minutes. To get back in now, reset your "
-    "password: a new password lifts the block."
-)
+THROTTLED_MESSAGE = "Too many failed attempts; try again in 15 minutes."
 
 
 def username_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:

@@ -106,9 +106,9 @@ PRICING = f"{ADVICE}.pricing"
 ANALYSIS = f"{ADVICE}.analysis"
 CHANGES = f"{ADVICE}.changes"
 CHARTS = f"{ADVICE}.charts"
-GATEWAYS = f"{ADVICE}.gateways"
-PLAN = f"{ADVICE}.plan"
-PLATFORM = f"{ADVICE}.platform"
+GATEWAYS = "advisor.plan.gateways"
+PLAN = "advisor.plan.building"
+PLATFORM = "advisor.plan.platform"
 RESULT = f"{ADVICE}.result"
 SHORTLIST = f"{ADVICE}.shortlist"
 SPLIT = f"{ADVICE}.split"
@@ -117,7 +117,7 @@ API_CATALOGUE = "advisor.api.catalogue"
 API_PLANNING = "advisor.api.planning"
 API_SCHEMAS = "advisor.api.schemas (the OpenAPI request examples)"
 COST_RULES = "advisor.engine.costrules"
-PLAN_FORMS = "advisor.wizard.plan_forms"
+PLAN_FORMS = "advisor.plan.forms"
 RESULT_TEMPLATES = "templates/results"
 
 
@@ -279,7 +279,7 @@ APPROACHES: tuple[ApproachKey, ...] = (
         HYBRID,
         "a hybrid that routes each kind of task: priced as a split between a closed and an "
         "open approach, with its routing plan",
-        (PRICING, PLAN, RESULT, SHORTLIST, SUMMARY, API_PLANNING, RESULT_TEMPLATES),
+        (PRICING, PLAN, RESULT, SHORTLIST, SUMMARY, RESULT_TEMPLATES),
     ),
 )
 
@@ -306,7 +306,7 @@ def approach(key: str) -> ApproachKey | None:
 
 
 def readers(entry: Entry) -> str:
-    """'advisor.advice.pricing, advisor.advice.platform and advisor.advice.shortlist'."""
+    """'advisor.advice.pricing, advisor.plan.platform and advisor.advice.shortlist'."""
     names = list(entry.readers)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 

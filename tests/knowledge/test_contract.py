@@ -12,7 +12,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import ManagementUtility, call_command
+from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError, SystemCheckError
 from django.db import connection
 
@@ -129,7 +129,7 @@ def test_removing_a_question_or_an_approach_fails_the_check() -> None:
     assert "advisor.advice.split" in message
     assert "knowledge.E004" in message
     assert "approach 'hybrid'" in message
-    assert "advisor.api.planning" in message
+    assert "advisor.advice.summary" in message
 
 
 @pytest.mark.django_db
@@ -167,7 +167,20 @@ def test_the_check_waits_for_pending_knowledge_migrations() -> None:
 @pytest.mark.django_db
 def test_the_repair_commands_run_despite_a_failing_check() -> None:
     Approach.objects.filter(key="hybrid").delete()
-    ManagementUtility(["manage.py", "reset_knowledge"]).execute()  # as from a shell
+    # execute() runs the command's system checks as a shell would (run_from_argv would
+    # also close the connection, which PostgreSQL's test transaction cannot survive).
+    command = load_command_class("advisor.knowledge", "reset_knowledge")
+    command.execute(
+        stdout=StringIO(),
+        stderr=StringIO(),
+        skip_checks=False,
+        no_color=True,
+        force_color=False,
+        verbosity=1,
+        traceback=False,
+        settings=None,
+        pythonpath=None,
+    )
     assert Approach.objects.filter(key="hybrid").exists()
     assert "knowledge." not in check_output()
 
@@ -201,7 +214,7 @@ def test_renaming_a_contract_question_in_the_admin_is_refused(admin_client) -> N
     (message,) = form_errors(response)["key"]
     assert message.startswith("The key 'uptime' cannot change:")
     assert "advisor.advice.pricing" in message
-    assert "advisor.advice.platform" in message
+    assert "advisor.plan.platform" in message
     assert Question.objects.filter(pk=uptime.pk, key="uptime").exists()
 
 
@@ -277,7 +290,7 @@ def test_the_bulk_delete_action_refuses_contract_keys(admin_client) -> None:
     page = admin_client.post(
         admin_url(Approach), {"action": "delete_selected", "_selected_action": [hybrid.pk]}
     )
-    assert "advisor.advice.plan" in page.content.decode()
+    assert "advisor.plan.building" in page.content.decode()
     data = {"action": "delete_selected", "_selected_action": [hybrid.pk], "post": "yes"}
     admin_client.post(admin_url(Approach), data)
     assert Approach.objects.filter(pk=hybrid.pk).exists()
@@ -295,7 +308,7 @@ def test_deleting_a_contract_answer_in_the_inline_is_refused(admin_client) -> No
     (message,) = formset_errors
     label = Option.objects.get(question__key="uptime", key="mission_critical").label
     assert message.startswith(f"The answer '{label}' cannot be deleted:")
-    assert "advisor.advice.platform" in message
+    assert "advisor.plan.platform" in message
     assert Option.objects.filter(question__key="uptime", key="mission_critical").exists()
 
 
@@ -319,7 +332,7 @@ def test_the_importer_refuses_a_document_without_a_contract_answer(tmp_path) -> 
     message = import_refused(tmp_path, document)
     assert message.startswith("Nothing was changed.")
     assert "The document has no answer 'mission_critical' of the question 'uptime'." in message
-    assert "advisor.advice.platform" in message
+    assert "advisor.plan.platform" in message
     assert RulesetState.current()[0] == version
     assert Option.objects.filter(question__key="uptime", key="mission_critical").exists()
 
@@ -333,6 +346,6 @@ def test_the_importer_refuses_a_document_without_a_contract_question_or_approach
     document["approaches"][0]["key"] = "closed_model_api"
     message = import_refused(tmp_path, document)
     assert "The document has no question 'sector'." in message
-    assert "advisor.wizard.plan_forms" in message
+    assert "advisor.plan.forms" in message
     assert "The document has no approach 'closed_api'." in message
     assert Question.objects.filter(key="sector").exists()

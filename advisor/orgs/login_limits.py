@@ -30,7 +30,8 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Sum
+from django.db.models import CharField, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -88,10 +89,9 @@ def _forget(username: str) -> int:
     the address it came from: the rows are kept under a name no login form can produce
     (usernames never hold a colon), so a guesser cannot refill an address's budget by
     logging in to, or resetting the password of, an account of their own."""
-    rows = list(AccessAttempt.objects.filter(username=username).values_list("pk", flat=True))
-    for pk in rows:
-        AccessAttempt.objects.filter(pk=pk).update(username=f"forgotten:{pk}")
-    return len(rows)
+    return AccessAttempt.objects.filter(username=username).update(
+        username=Concat(Value("forgotten:"), Cast("pk", CharField()))
+    )
 
 
 def forget_username(username: str) -> int:
